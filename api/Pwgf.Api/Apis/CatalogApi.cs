@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Contracts;
+using Pwgf.Estimators;
+using Pwgf.Training;
+
+namespace Pwgf.Api.Apis;
+
+public static class CatalogApi
+{
+    public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/").WithTags("Catalogue");
+
+        group.MapGet("/estimators", ListEstimators)
+            .WithName("ListEstimators")
+            .WithSummary("Every estimator: the distributions it applies to, its parameters with defaults and ranges.");
+        group.MapGet("/tasks", ListTasks)
+            .WithName("ListTasks")
+            .WithSummary("Every task: its latent distribution, options with defaults and ranges, metrics and usable estimators.");
+        return api;
+    }
+
+    public static Ok<IReadOnlyList<EstimatorDescription>> ListEstimators() => TypedResults.Ok<IReadOnlyList<EstimatorDescription>>(
+        EstimatorRegistry.All
+            .Select(e => new EstimatorDescription(e.Name, e.Summary, e.Unbiased, e.Reference,
+                e.Distributions.Select(Lower).ToList(), e.Parameters.Select(Describe).ToList()))
+            .ToList());
+
+    public static Ok<IReadOnlyList<TaskDescription>> ListTasks() => TypedResults.Ok<IReadOnlyList<TaskDescription>>(
+        TaskRegistry.All
+            .Select(t => new TaskDescription(t.Name, t.Summary, Lower(t.Distribution), t.Options.Select(Describe).ToList(), t.Metrics,
+                EstimatorRegistry.All.Where(t.Accepts).Select(e => e.Name).ToList()))
+            .ToList());
+
+    private static ParameterDescription Describe(ParameterSpec spec) => new(
+        spec.Name, Lower(spec.Kind), spec.Default, spec.Minimum, spec.Maximum, spec.Description);
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.Training;
+
+namespace Pwgf.Api.Apis;
+
+public static class RunsApi
+{
+    public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/runs").WithTags("Runs");
+
+        group.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetRun")
+            .WithSummary("One run: estimator, seed, status and progress.");
+        group.MapGet("/{id:guid}/metrics", GetMetricsAsync)
+            .WithName("GetRunMetrics")
+            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).");
+        return api;
+    }
+
+    public static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
+        Guid id, PwgfDbContext db, CancellationToken cancellationToken)
+    {
+        var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return run is null ? RunNotFound(id) : TypedResults.Ok(ToDetails(run));
+    }
+
+    /// <param name="id">The run.</param>
+    /// <param name="name">Metric name, e.g. loss, parameter_mean, grad_cosine, grad_relative_bias, grad_log_variance.</param>
+    /// <param name="afterStep">Only points with a larger step (a polling cursor).</param>
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Ok<MetricSeries>, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
+        Guid id, string? name, int? afterStep, PwgfDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Runs.AnyAsync(r => r.Id == id, cancellationToken)) return RunNotFound(id);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            var names = await db.Metrics.Where(m => m.RunId == id).Select(m => m.Name).Distinct().OrderBy(n => n).ToListAsync(cancellationToken);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["name"] = [names.Count == 0 ? "Required: a metric name." : $"Required: a metric name. This run has {string.Join(", ", names)}."],
+            });
+        }
+
+        int after = afterStep ?? -1;
+        var points = await db.Metrics
+            .AsNoTracking()
+            .Where(m => m.RunId == id && m.Name == name && m.Step > after)
+            .OrderBy(m => m.Step)
+            .Select(m => new MetricPointDto(m.Step, m.Value))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new MetricSeries(name, points));
+    }
+
+    internal static RunDetails ToDetails(Run run)
+    {
+        var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)!;
+        return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed,
+            run.Status, run.Step, run.Steps, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
+    }
+
+    private static ProblemHttpResult RunNotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such run.", detail: $"No run has id {id}.");
+}

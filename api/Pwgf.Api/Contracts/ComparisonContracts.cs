@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pwgf.Infrastructure.Entities;
+
+namespace Pwgf.Api.Contracts;
+
+/// <summary>
+/// A comparison to run: every estimator on the same task for every seed, one run each.
+/// Unknown fields are refused (a mistyped field name is an error, not a silent default).
+/// </summary>
+/// <param name="Task">Task name from GET /api/v1/tasks, e.g. "poisson-toy".</param>
+/// <param name="TaskOptions">Task options by name (numbers or booleans); omitted ones take their defaults.</param>
+/// <param name="Estimators">Estimator names, or objects such as {"name": "reinforce-loo", "samples": 4}.</param>
+/// <param name="Seeds">One run per seed and estimator; distinct integers.</param>
+/// <param name="Steps">Optimisation steps per run.</param>
+/// <param name="Optimizer">Optimiser of the parameters; default Adam with learning rate 0.01.</param>
+/// <param name="EvalEvery">Record metrics every this many steps (and at step 0 and at the end); default steps / 100.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record SubmitComparisonRequest(
+    string? Task,
+    Dictionary<string, JsonElement>? TaskOptions,
+    List<JsonElement>? Estimators,
+    List<long>? Seeds,
+    int? Steps,
+    OptimizerRequest? Optimizer,
+    int? EvalEvery);
+
+/// <param name="Name">"adam" or "sgd".</param>
+/// <param name="LearningRate">Step size, in (0, 10].</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record OptimizerRequest(string? Name, double? LearningRate);
+
+/// <summary>The normalised specification stored with a comparison: defaults filled in, estimators labelled.</summary>
+public sealed record ComparisonSpecification(
+    string Task,
+    IReadOnlyDictionary<string, double> TaskOptions,
+    IReadOnlyList<EstimatorChoice> Estimators,
+    IReadOnlyList<long> Seeds,
+    int Steps,
+    OptimizerSpecification Optimizer,
+    int EvalEvery);
+
+/// <summary>An estimator with its resolved parameters; Label tells apart two settings of one estimator.</summary>
+public sealed record EstimatorChoice(string Name, string Label, IReadOnlyDictionary<string, double> Parameters);
+
+public sealed record OptimizerSpecification(string Name, double LearningRate);
+
+public sealed record ComparisonAccepted(Guid Id, RunStatus Status);
+
+public sealed record ComparisonDetails(
+    Guid Id,
+    string Task,
+    RunStatus Status,
+    DateTimeOffset CreatedAt,
+    ComparisonSpecification Specification,
+    IReadOnlyList<RunDetails> Runs,
+    IReadOnlyList<EstimatorSummary> Summary);
+
+/// <summary>Per estimator across seeds: final exact loss of the succeeded runs, mean and standard error.</summary>
+public sealed record EstimatorSummary(
+    string Estimator,
+    int Runs,
+    int Succeeded,
+    double? FinalLossMean,
+    double? FinalLossStandardError);
+
+public sealed record ComparisonListItem(
+    Guid Id,
+    string Task,
+    RunStatus Status,
+    DateTimeOffset CreatedAt,
+    int Runs,
+    int FinishedRuns);
+
+public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);

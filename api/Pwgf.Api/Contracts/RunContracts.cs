@@ -1,0 +1,22 @@
+using Pwgf.Infrastructure.Entities;
+
+namespace Pwgf.Api.Contracts;
+
+public sealed record RunDetails(
+    Guid Id,
+    Guid ComparisonId,
+    string Estimator,
+    IReadOnlyDictionary<string, double> EstimatorParameters,
+    long Seed,
+    RunStatus Status,
+    int Step,
+    int Steps,
+    string? Device,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt);
+
+public sealed record MetricSeries(string Name, IReadOnlyList<MetricPointDto> Points);
+
+public sealed record MetricPointDto(int Step, double Value);

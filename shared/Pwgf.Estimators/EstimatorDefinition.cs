@@ -1,0 +1,28 @@
+using Pwgf.Estimators.Families;
+
+namespace Pwgf.Estimators;
+
+/// <summary>What the registry knows about one estimator name: where it applies, its knobs, how to build it.</summary>
+public sealed record EstimatorDefinition(
+    string Name,
+    string Summary,
+    bool Unbiased,
+    string Reference,
+    IReadOnlyList<LatentDistribution> Distributions,
+    IReadOnlyList<ParameterSpec> Parameters,
+    Func<LatentFamily, ParameterValues, IGradientEstimator> Create)
+{
+    public bool AppliesTo(LatentDistribution distribution) => Distributions.Contains(distribution);
+
+    public ParameterValues Resolve(IReadOnlyDictionary<string, double> given, out Dictionary<string, string> problems) =>
+        ParameterSpec.Resolve(Name, Parameters, given, out problems);
+
+    public IGradientEstimator Build(LatentDistribution distribution, IReadOnlyDictionary<string, double> given)
+    {
+        if (!AppliesTo(distribution))
+            throw new ArgumentException($"'{Name}' does not apply to {distribution} latents.", nameof(distribution));
+        var settings = Resolve(given, out var problems);
+        if (problems.Count > 0) throw new ArgumentException(string.Join(" ", problems.Values), nameof(given));
+        return Create(LatentFamily.Of(distribution), settings);
+    }
+}

@@ -1,0 +1,29 @@
+using Pwgf.Estimators.Families;
+using Pwgf.Estimators.Objectives;
+using static TorchSharp.torch;
+
+namespace Pwgf.Estimators;
+
+/// <summary>
+/// One gradient estimator for one discrete family. The single entry point returns a per-example surrogate whose
+/// forward value is the objective at what the estimator evaluated and whose gradient with respect to the
+/// parameters is the estimator's gradient. The same call therefore serves both uses:
+/// <list type="bullet">
+/// <item>per-sample estimates: pass a leaf [samples, dims] parameter tensor and backpropagate surrogate.sum();</item>
+/// <item>model training: the parameters come out of an encoder, and surrogate.mean().backward() pushes the estimate
+/// into its weights while any weights inside the objective (a decoder) get their exact autodiff gradient.</item>
+/// </list>
+/// </summary>
+public interface IGradientEstimator
+{
+    /// <summary>The registry name, for example "st" or "reinforce-loo".</summary>
+    string Name { get; }
+
+    LatentFamily Family { get; }
+
+    /// <summary>Evaluations of f per example (0 for the exact reference, which sums over the support).</summary>
+    int EvaluationsPerExample(int dims);
+
+    /// <summary>[batch, dims(, K)] parameters -> [batch] surrogate.</summary>
+    Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator);
+}

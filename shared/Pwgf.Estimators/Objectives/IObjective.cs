@@ -1,0 +1,22 @@
+using Pwgf.Estimators.Families;
+using static TorchSharp.torch;
+
+namespace Pwgf.Estimators.Objectives;
+
+/// <summary>
+/// The function f whose expectation E_{z ~ p_theta}[f(z)] is being minimised. Evaluate must accept relaxed
+/// (real-valued) samples and be differentiable in them, because straight-through and relaxation estimators need
+/// grad_z f, exactly as a decoder provides it.
+/// </summary>
+public interface IObjective
+{
+    /// <summary>[batch, dims] (or [batch, dims, K] one-hot) -> [batch].</summary>
+    Tensor Evaluate(LatentFamily family, Tensor sample);
+}
+
+/// <summary>An objective whose expectation is known in closed form or by summation: the exact reference.</summary>
+public interface IExactObjective : IObjective
+{
+    /// <summary>E[f(z)] per parameter row, differentiable in the parameters, never Monte Carlo: [batch].</summary>
+    Tensor Expectation(LatentFamily family, Tensor parameters);
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Pwgf.Infrastructure.Entities;
+
+namespace Pwgf.Infrastructure;
+
+public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbContext(options)
+{
+    public DbSet<Comparison> Comparisons => Set<Comparison>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<MetricRow> Metrics => Set<MetricRow>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.HasDefaultSchema("pwgf");
+
+        model.Entity<Comparison>(comparison =>
+        {
+            comparison.Property(c => c.Task).HasMaxLength(64);
+            comparison.Property(c => c.Specification).HasColumnType("jsonb");
+            comparison.HasIndex(c => c.CreatedAt);
+            comparison.HasMany(c => c.Runs).WithOne().HasForeignKey(r => r.ComparisonId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Run>(run =>
+        {
+            run.Property(r => r.Estimator).HasMaxLength(64);
+            run.Property(r => r.Configuration).HasColumnType("jsonb");
+            run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            run.Property(r => r.Device).HasMaxLength(16);
+            run.Property(r => r.JobId).HasMaxLength(64);
+            run.HasIndex(r => new { r.ComparisonId, r.Status });
+        });
+
+        model.Entity<MetricRow>(metric =>
+        {
+            metric.ToTable("metrics");
+            metric.HasKey(m => new { m.RunId, m.Name, m.Step });
+            metric.Property(m => m.Name).HasMaxLength(64);
+            metric.HasOne<Run>().WithMany().HasForeignKey(m => m.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

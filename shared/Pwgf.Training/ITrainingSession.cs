@@ -1,0 +1,19 @@
+namespace Pwgf.Training;
+
+/// <summary>A named metric value at the current parameters.</summary>
+public readonly record struct MetricValue(string Name, double Value);
+
+/// <summary>
+/// One run's model, optimiser and random streams, advanced one step at a time by <see cref="TrainingLoop"/>.
+/// </summary>
+public interface ITrainingSession : IDisposable
+{
+    /// <summary>"cpu" or "cuda".</summary>
+    string Device { get; }
+
+    /// <summary>One optimisation step.</summary>
+    void Step();
+
+    /// <summary>Metrics at the current parameters (no parameter change).</summary>
+    IReadOnlyList<MetricValue> Evaluate();
+}

@@ -1,0 +1,52 @@
+using Pwgf.Estimators;
+using Pwgf.Estimators.Families;
+using Pwgf.Training.Toys;
+
+namespace Pwgf.Training;
+
+/// <summary>The one place that maps task names to their definitions.</summary>
+public static class TaskRegistry
+{
+    public static IReadOnlyList<TaskDefinition> All { get; } =
+    [
+        new("bernoulli-toy",
+            "d independent Bernoulli latents, logits start at 0; f(z) = mean_i |z_i - target|^power.",
+            LatentDistribution.Bernoulli,
+            HasExactObjective: true,
+            [
+                Dims(1),
+                new ParameterSpec("target", ParameterKind.Number, 0.45, -10, 10, "Target t of every coordinate."),
+                new ParameterSpec("power", ParameterKind.Number, 2, 1, 8, "Power q >= 1."),
+                BatchSize(1),
+                DiagnosticSamples(),
+            ],
+            ToySession.Metrics,
+            (configuration, estimator, device) => ToySession.Start(ToyProblem.Bernoulli(configuration.TaskOptions), configuration, estimator, device)),
+
+        new("poisson-toy",
+            "d independent Poisson latents, log-rates start at 0 (lambda = 1); f(z) = mean_i (z_i - target)^2; optimum lambda* = target - 1/2.",
+            LatentDistribution.Poisson,
+            HasExactObjective: true,
+            [
+                Dims(3),
+                new ParameterSpec("target", ParameterKind.Number, 3.4, 0, 1000, "Target t of every coordinate."),
+                BatchSize(16),
+                DiagnosticSamples(),
+            ],
+            ToySession.Metrics,
+            (configuration, estimator, device) => ToySession.Start(ToyProblem.Poisson(configuration.TaskOptions), configuration, estimator, device)),
+    ];
+
+    public static TaskDefinition? Find(string name) =>
+        All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+
+    private static ParameterSpec Dims(double fallback) =>
+        new("dims", ParameterKind.Integer, fallback, 1, 4096, "Number of independent latent coordinates d.");
+
+    private static ParameterSpec BatchSize(double fallback) =>
+        new("batchSize", ParameterKind.Integer, fallback, 1, 4096, "Samples averaged into each step's gradient.");
+
+    private static ParameterSpec DiagnosticSamples() =>
+        new("diagnosticSamples", ParameterKind.Integer, 1000, 10, 100_000,
+            "Extra per-sample gradient estimates drawn at each evaluation for grad_cosine, grad_relative_bias and grad_log_variance.");
+}

@@ -1,0 +1,88 @@
+using Pwgf.Estimators;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pwgf.Training.Toys;
+
+/// <summary>
+/// Trains the unconstrained parameters of a toy problem (logits or log-rates, all starting at 0) directly with an
+/// estimator's gradient, and measures that gradient against the exact one at every evaluation.
+/// </summary>
+public sealed class ToySession : ITrainingSession
+{
+    public static IReadOnlyList<string> Metrics { get; } =
+        ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_log_variance"];
+
+    private readonly ToyProblem _problem;
+    private readonly IGradientEstimator _estimator;
+    private readonly TorchSharp.Modules.Parameter _theta;           // [dims]
+    private readonly optim.Optimizer _optimizer;
+    private readonly Generator _training;
+    private readonly Generator _diagnostics;
+
+    private ToySession(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device)
+    {
+        _problem = problem;
+        _estimator = estimator;
+        Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
+        _theta = new TorchSharp.Modules.Parameter(zeros(problem.Dims, dtype: float64, device: device));
+        _optimizer = Optimizers.Create(configuration.Optimizer, [_theta]);
+        // Two streams, so how often a run evaluates never changes the samples its training steps see.
+        _training = new Generator((ulong)configuration.Seed, device);
+        _diagnostics = new Generator((ulong)configuration.Seed ^ 0x5DEECE66DUL, device);
+    }
+
+    public static ToySession Start(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device) =>
+        new(problem, configuration, estimator, device);
+
+    public string Device { get; }
+
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        var parameters = _theta.expand(_problem.BatchSize, _problem.Dims);                                 // [batch, dims]
+        var loss = _estimator.Surrogate(parameters, _problem.Objective, _training).mean();
+        _optimizer.zero_grad();
+        loss.backward();
+        _optimizer.step();
+    }
+
+    public IReadOnlyList<MetricValue> Evaluate()
+    {
+        using var scope = NewDisposeScope();
+        var point = _theta.detach().clone().requires_grad_(true);                                          // [dims]
+        var expected = _problem.Objective.Expectation(_problem.Family, point.unsqueeze(0)).squeeze(0);     // []
+        var exact = autograd.grad([expected], [point])[0];                                                 // [dims]
+
+        var rows = point.detach().unsqueeze(0).expand(_problem.DiagnosticSamples, _problem.Dims).clone().requires_grad_(true); // [M, dims]
+        _estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
+        var perSample = rows.grad!;                                                                        // [M, dims]
+        var mean = perSample.mean([0]);                                                                    // [dims]
+        double variance = perSample.var(0).mean().item<double>();
+
+        var metrics = new List<MetricValue>
+        {
+            new("loss", expected.item<double>()),
+            new("parameter_mean", _problem.Family.Mean(point).mean().item<double>()),
+        };
+        double exactNorm = exact.norm().item<double>();
+        if (exactNorm > 1e-12)
+        {
+            metrics.Add(new("grad_cosine", nn.functional.cosine_similarity(mean, exact, dim: 0).item<double>()));
+            metrics.Add(new("grad_relative_bias", (mean - exact).norm().item<double>() / exactNorm));
+        }
+        if (variance > 0)
+        {
+            metrics.Add(new("grad_log_variance", Math.Log(variance)));
+        }
+        return metrics;
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _theta.Dispose();
+        _training.Dispose();
+        _diagnostics.Dispose();
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting;
+using Pwgf.Infrastructure.Entities;
+
+namespace Pwgf.Tests.Support;
+
+/// <summary>
+/// The whole service as real processes on a database of its own: the migrator runs once, then the API listens on a
+/// free loopback port and one worker trains. Tests talk to it over HTTP only.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
+
+    private readonly List<ServiceProcess> _workers = [];
+    private ServiceProcess? _api;
+
+    public string ConnectionString { get; private set; } = "";
+    public HttpClient Client { get; private set; } = new();
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestCluster.CreateDatabaseAsync("pwgf_e2e");
+
+        using (var migrator = ServiceProcess.Start(Repository.Program("migrations", "Pwgf.Migrations"), Environment()))
+        {
+            int exit = await migrator.WaitForExitAsync(TimeSpan.FromMinutes(2));
+            if (exit != 0) throw new InvalidOperationException($"The migrator failed ({exit}):\n{migrator.Output}");
+        }
+
+        int port = FreePort();
+        _api = ServiceProcess.Start(Repository.Program("api", "Pwgf.Api"), Environment(), "--urls", $"http://127.0.0.1:{port}");
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilReadyAsync();
+
+        StartWorker();
+    }
+
+    public ServiceProcess StartWorker()
+    {
+        var worker = ServiceProcess.Start(Repository.Program("worker", "Pwgf.Worker"), Environment());
+        _workers.Add(worker);
+        return worker;
+    }
+
+    public string Logs => $"--- api ---\n{_api?.Output}\n" + string.Join("\n", _workers.Select((w, i) => $"--- worker {i} ---\n{w.Output}"));
+
+    public async Task<ComparisonDetails> GetComparisonAsync(Guid id) =>
+        (await Client.GetFromJsonAsync<ComparisonDetails>($"/api/v1/comparisons/{id}", Json))!;
+
+    /// <summary>Polls until every run is final; fails with the service logs after the timeout.</summary>
+    public async Task<ComparisonDetails> WaitForFinalAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var comparison = await GetComparisonAsync(id);
+            if (comparison.Runs.All(r => r.Status.IsFinal())) return comparison;
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Comparison {id} still {comparison.Status} after {timeout}.\n{Logs}");
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<MetricSeries> GetMetricAsync(Guid runId, string name, int? afterStep = null)
+    {
+        string query = afterStep is null ? $"name={name}" : $"name={name}&afterStep={afterStep}";
+        return (await Client.GetFromJsonAsync<MetricSeries>($"/api/v1/runs/{runId}/metrics?{query}", Json))!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var worker in _workers) worker.Dispose();
+        _api?.Dispose();
+        Client.Dispose();
+        if (ConnectionString.Length > 0) await TestCluster.DropDatabaseAsync(ConnectionString);
+    }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["ConnectionStrings__Pwgf"] = ConnectionString,
+        ["Worker__FlushInterval"] = "00:00:00.200",
+        ["Logging__LogLevel__Default"] = "Information",
+        ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
+    };
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_api!.HasExited) throw new InvalidOperationException($"The API exited:\n{_api.Output}");
+            try
+            {
+                using var response = await Client.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The API never became ready:\n{_api!.Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiDefaults.Configure(options);
+        return options;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
+{
+    public const string Name = "service";
+}
