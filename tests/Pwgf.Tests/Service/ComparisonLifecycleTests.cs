@@ -60,7 +60,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
         {
             var loss = await service.GetMetricAsync(run.Id, "loss");
             Assert.Equal(Enumerable.Range(0, 31).Select(i => i * 50), loss.Points.Select(p => p.Step));
-            Assert.Equal(0.25, loss.Points[0].Value, 1e-12); // p = 1/2: E|z - 0.45|^2 = 0.25
+            Assert.Equal(0.2525, loss.Points[0].Value, 1e-12); // p = 1/2: E|z - 0.45|^2 = (0.3025 + 0.2025) / 2
             Assert.True(loss.Points[^1].Value < loss.Points[0].Value, $"{run.Estimator}: loss did not fall");
         }
 

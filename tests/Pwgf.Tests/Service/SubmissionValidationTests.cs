@@ -39,7 +39,7 @@ public sealed class SubmissionValidationTests(ServiceFixture service)
         { """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [1], "steps": 10, "optimizer": {"name": "adam", "learningRate": 0}}""", "optimizer.learningRate" },
         { """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [1], "steps": 10, "seed": 4}""", "seed" },
         { """{"task": "poisson-toy", "estimators": [{"name": "reinforce-loo", "samples": 1e400}], "seeds": [1], "steps": 10}""", "estimators[0].samples" },
-        { """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [1], "steps": 10""", "body" },
+        { """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [1], "steps": 10""", "steps" },
     };
 
     [Theory]

@@ -10,7 +10,7 @@ public static class Repository
     /// <summary>The configuration these tests were built in (Release under ./pwgf test).</summary>
     public static string Configuration { get; } = Environment.GetEnvironmentVariable("PWGF_CONFIGURATION") is { Length: > 0 } configuration
         ? configuration
-        : new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        : new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public static string Program(string folder, string project) =>
         Path.Combine(Root, folder, project, "bin", Configuration, "net10.0", project + ".dll");

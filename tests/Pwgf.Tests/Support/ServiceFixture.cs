@@ -27,7 +27,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     {
         ConnectionString = await TestCluster.CreateDatabaseAsync("pwgf_e2e");
 
-        using (var migrator = ServiceProcess.Start(Repository.Program("migrations", "Pwgf.Migrations"), Environment()))
+        using (var migrator = ServiceProcess.Start(Repository.Program("migrations", "Pwgf.Migrator"), Environment()))
         {
             int exit = await migrator.WaitForExitAsync(TimeSpan.FromMinutes(2));
             if (exit != 0) throw new InvalidOperationException($"The migrator failed ({exit}):\n{migrator.Output}");
