@@ -10,6 +10,7 @@ using Pwgf.Infrastructure;
 // One-shot migrator: brings the service's schema and Hangfire's schema up to date, then exits.
 // Runs before the API and the workers start (./pwgf up, docker-compose), so neither of them races to create tables.
 var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddPwgfDatabase(builder.Configuration);
 using var host = builder.Build();
 var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrator");

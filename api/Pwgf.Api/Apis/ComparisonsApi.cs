@@ -97,7 +97,7 @@ public static class ComparisonsApi
     {
         var comparison = await db.Comparisons
             .AsNoTracking()
-            .Include(c => c.Runs.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id))
+            .Include(c => c.Runs)
             .SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (comparison is null)
         {
@@ -113,7 +113,13 @@ public static class ComparisonsApi
             .ToDictionaryAsync(m => m.RunId, m => m.Value, cancellationToken);
 
         var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
-        var runs = comparison.Runs.Select(RunsApi.ToDetails).ToList();
+        // Runs in the order the request listed them: estimator by estimator, seed by seed.
+        var labels = specification.Estimators.Select(e => e.Label).ToList();
+        var seeds = specification.Seeds.ToList();
+        var runs = comparison.Runs
+            .OrderBy(r => labels.IndexOf(r.Estimator)).ThenBy(r => seeds.IndexOf(r.Seed))
+            .Select(RunsApi.ToDetails)
+            .ToList();
         var summary = specification.Estimators
             .Select(e => Summarise(e.Label, comparison.Runs.Where(r => r.Estimator == e.Label).ToList(), finalLoss))
             .ToList();

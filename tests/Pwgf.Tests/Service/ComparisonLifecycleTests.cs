@@ -29,7 +29,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
         var comparison = await service.WaitForFinalAsync(accepted.Id, RunTimeout);
 
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
-        Assert.Equal(4, comparison.Runs.Count);
+        Assert.Equal([("st", 11L), ("st", 12L), ("pwgf", 11L), ("pwgf", 12L)], comparison.Runs.Select(r => (r.Estimator, r.Seed)));
         Assert.All(comparison.Runs, run => Assert.Equal((800, 800, "cpu"), (run.Step, run.Steps, run.Device)));
         double pwgf = await SettledParameterMeanAsync(comparison, "pwgf");
         double st = await SettledParameterMeanAsync(comparison, "st");
