@@ -4,13 +4,68 @@ using static Pwgf.Estimators.Families.LatentDistribution;
 
 namespace Pwgf.Estimators;
 
-/// <summary>The one place that maps estimator names to implementations.</summary>
+/// <summary>The one place that maps estimator names to implementations, with their knobs and references.</summary>
 public static class EstimatorRegistry
 {
     private static readonly LatentDistribution[] AllFamilies = [Bernoulli, Categorical, Poisson];
+    private static readonly LatentDistribution[] BinaryAndCategorical = [Bernoulli, Categorical];
 
     public static IReadOnlyList<EstimatorDefinition> All { get; } =
     [
+        new("reinforce",
+            "Score function: f(z) times the gradient of log p(z). Unbiased, values of f only, high variance.",
+            Unbiased: true,
+            Reference: "Williams 1992, 'Simple statistical gradient-following algorithms'",
+            AllFamilies, [],
+            (family, _) => new Reinforce(family)),
+
+        new("reinforce-loo",
+            "REINFORCE with K samples per example, each baselined by the mean of the other K - 1.",
+            Unbiased: true,
+            Reference: "Kool, van Hoof, Welling 2019, 'Buy 4 REINFORCE samples, get a baseline for free!'",
+            AllFamilies,
+            [new ParameterSpec("samples", ParameterKind.Integer, 2, 2, 64, "Samples K per example (f is evaluated K times).")],
+            (family, settings) => new ReinforceLeaveOneOut(family, settings.Integer("samples"))),
+
+        new("arm",
+            "Augment-REINFORCE-merge: two antithetic samples from one uniform, g = (f(b1) - f(b2))(u - 1/2).",
+            Unbiased: true,
+            Reference: "Yin, Zhou 2019, 'ARM: augment-REINFORCE-merge gradient for stochastic binary networks'",
+            [Bernoulli], [],
+            (_, _) => new AntitheticBernoulli(disarm: false)),
+
+        new("disarm",
+            "ARM with the uniform integrated out given the antithetic pair; never more variance than ARM.",
+            Unbiased: true,
+            Reference: "Dong, Mnih, Tucker 2020, 'DisARM: an antithetic gradient estimator for binary latent variables'",
+            [Bernoulli], [],
+            (_, _) => new AntitheticBernoulli(disarm: true)),
+
+        new("rebar",
+            "REINFORCE with a conditional Concrete relaxation of f as control variate; its scale and temperature are tuned online to minimise variance.",
+            Unbiased: true,
+            Reference: "Tucker, Mnih, Maddison, Lawson, Sohl-Dickstein 2017, 'REBAR'",
+            [Bernoulli],
+            [
+                Temperature(0.5, "Initial temperature lambda of the relaxation (tuned online)."),
+                new ParameterSpec("scale", ParameterKind.Number, 1, -10, 10, "Initial scale eta of the control variate (tuned online)."),
+                TuningRate(),
+            ],
+            (_, settings) => new ConditionalRelaxation(false, settings.Number("temperature"), settings.Number("scale"), 0, settings.Number("tuningRate"))),
+
+        new("relax",
+            "REBAR's control variate plus a small learned network, all tuned online to minimise the estimate's variance.",
+            Unbiased: true,
+            Reference: "Grathwohl, Choi, Wu, Roeder, Duvenaud 2018, 'Backpropagation through the void'",
+            [Bernoulli],
+            [
+                Temperature(0.5, "Initial temperature lambda of the relaxation (tuned online)."),
+                new ParameterSpec("scale", ParameterKind.Number, 1, -10, 10, "Initial scale eta of the relaxed-f term (tuned online)."),
+                new ParameterSpec("hidden", ParameterKind.Integer, 10, 1, 1024, "Hidden units of the learned control-variate network."),
+                TuningRate(),
+            ],
+            (_, settings) => new ConditionalRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))),
+
         new("st",
             "Straight-through: exact sample forward, the sample treated as its mean backward (mean-matching pWGF projection).",
             Unbiased: false,
@@ -29,13 +84,77 @@ public static class EstimatorRegistry
                 ? new PoissonWassersteinProjection(settings.Boolean("preconditioned"))
                 : new StraightThrough(family, "pwgf")),
 
-        new("reinforce-loo",
-            "REINFORCE with K samples per example, each baselined by the mean of the other K - 1.",
+        new("gumbel-softmax",
+            "Concrete relaxation: f evaluated at softmax((theta + G)/tau) (Bernoulli: sigmoid((phi + L)/tau)), differentiated pathwise.",
+            Unbiased: false,
+            Reference: "Jang, Gu, Poole 2017; Maddison, Mnih, Teh 2017",
+            BinaryAndCategorical,
+            [Temperature(0.5, "Relaxation temperature tau.")],
+            (family, settings) => new GumbelSoftmax(family, settings.Number("temperature"), straightThrough: false)),
+
+        new("st-gumbel-softmax",
+            "Straight-through Gumbel-softmax: f at the hard sample argmax(theta + G), the relaxed sample's Jacobian backward.",
+            Unbiased: false,
+            Reference: "Jang, Gu, Poole 2017",
+            BinaryAndCategorical,
+            [Temperature(1, "Relaxation temperature tau of the backward pass.")],
+            (family, settings) => new GumbelSoftmax(family, settings.Number("temperature"), straightThrough: true)),
+
+        new("gumbel-rao",
+            "ST-Gumbel-softmax with the Jacobian averaged over M Gumbel draws conditioned on the hard sample (Rao-Blackwellised).",
+            Unbiased: false,
+            Reference: "Paulus, Maddison, Krause 2021, 'Rao-Blackwellizing the straight-through Gumbel-softmax gradient estimator'",
+            [Categorical],
+            [
+                Temperature(1, "Relaxation temperature tau."),
+                new ParameterSpec("draws", ParameterKind.Integer, 10, 1, 1000, "Conditional Gumbel draws M averaged per example."),
+            ],
+            (_, settings) => new GumbelRao(settings.Number("temperature"), settings.Integer("draws"))),
+
+        new("gst",
+            "Gapped straight-through: the Jacobian of softmax at deterministically gapped logits (the sampled class leads by kappa).",
+            Unbiased: false,
+            Reference: "Fan, Zhang, Cheng, Zhou 2022, 'Training discrete deep generative models via gapped straight-through estimator'",
+            [Categorical],
+            [new ParameterSpec("gap", ParameterKind.Number, 1, 0, 20, "Gap kappa by which the sampled class's logit must lead.")],
+            (_, settings) => new GappedStraightThrough(settings.Number("gap"))),
+
+        new("reinmax",
+            "Second-order straight-through: backward 2 J(pi1)^T g - 1/2 J(pi)^T g with pi1 = (softmax(theta/tau) + D)/2; unbiased for quadratic f at tau = 1.",
+            Unbiased: false,
+            Reference: "Liu, Gao, Jiao, Zhao, Tong, Han 2023, 'Bridging discrete and backpropagation: straight-through and beyond'",
+            BinaryAndCategorical,
+            [new ParameterSpec("temperature", ParameterKind.Number, 1, 1, 10, "Temperature tau >= 1 of pi1.")],
+            (family, settings) => new ReinMax(family, settings.Number("temperature"))),
+
+        new("exact-diff",
+            "Poisson forward differences: g_i = lambda_i (f(z + e_i) - f(z)) from one sample; unbiased, d + 1 evaluations.",
             Unbiased: true,
-            Reference: "Kool, van Hoof, Welling 2019, 'Buy 4 REINFORCE samples, get a baseline for free!'",
-            AllFamilies,
-            [new ParameterSpec("samples", ParameterKind.Integer, 2, 2, 64, "Samples K per example (f is evaluated K times).")],
-            (family, settings) => new ReinforceLeaveOneOut(family, settings.Integer("samples"))),
+            Reference: "The Poisson identity dE f/d lambda = E[f(z + 1) - f(z)]",
+            [Poisson], [],
+            (_, _) => new ExactDifference()),
+
+        new("eat",
+            "Exponential arrival times: relaxed count sum_k sigmoid((1 - t_k)/tau) over the first n arrivals of a rate-lambda process.",
+            Unbiased: false,
+            Reference: "Poisson process relaxation (arrival times t_k = cumsum(Exp(lambda)))",
+            [Poisson],
+            [
+                Temperature(0.1, "Sharpness tau of the arrival indicator."),
+                new ParameterSpec("arrivals", ParameterKind.Integer, 64, 1, 1024, "Arrivals n simulated; should exceed lambda by several standard deviations."),
+            ],
+            (_, settings) => new ExponentialArrivals(settings.Number("temperature"), settings.Integer("arrivals"))),
+
+        new("gengs",
+            "Generalised Gumbel-softmax: Gumbel-softmax over the support {0..n} plus a remainder class, relaxed count sum_k k w_k.",
+            Unbiased: false,
+            Reference: "Joo, Kim, Shin, Yang, Moon 2020, 'Generalized Gumbel-softmax gradient estimator for generic discrete random variables'",
+            [Poisson],
+            [
+                Temperature(0.5, "Relaxation temperature tau."),
+                new ParameterSpec("truncation", ParameterKind.Integer, 32, 1, 512, "Largest count n kept as its own class; the rest is one remainder class."),
+            ],
+            (_, settings) => new GeneralizedGumbelSoftmax(settings.Number("temperature"), settings.Integer("truncation"))),
 
         new("exact",
             "The exact gradient of the expected objective (closed form or support sum), as a reference curve.",
@@ -47,4 +166,10 @@ public static class EstimatorRegistry
 
     public static EstimatorDefinition? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.Ordinal));
+
+    private static ParameterSpec Temperature(double fallback, string description) =>
+        new("temperature", ParameterKind.Number, fallback, 0.01, 10, description);
+
+    private static ParameterSpec TuningRate() =>
+        new("tuningRate", ParameterKind.Number, 0.01, 0, 1, "Adam learning rate of the online control-variate tuning (0 keeps the initial values).");
 }

@@ -5,6 +5,9 @@ public enum ParameterKind
     Number,
     Integer,
     Boolean,
+
+    /// <summary>A list of numbers, each within [Minimum, Maximum]; optional, empty when not given.</summary>
+    NumberList,
 }
 
 /// <summary>A tunable knob of an estimator or a task, with its default and inclusive range.</summary>
@@ -14,7 +17,8 @@ public sealed record ParameterSpec(
     double Default,
     double Minimum,
     double Maximum,
-    string Description)
+    string Description,
+    int MaxCount = 0)
 {
     /// <summary>Checks one value against kind and range; returns the problem, or null when the value is fine.</summary>
     public string? Check(double value)
@@ -26,38 +30,58 @@ public sealed record ParameterSpec(
         return null;
     }
 
+    /// <summary>Checks a list value: its length and every element.</summary>
+    public string? Check(IReadOnlyList<double> values)
+    {
+        if (values.Count > MaxCount) return $"'{Name}' takes at most {MaxCount} numbers.";
+        return values.Select(Check).FirstOrDefault(problem => problem is not null);
+    }
+
     /// <summary>
     /// Fills defaults and checks the given values against <paramref name="specs"/>; problems are keyed by parameter
-    /// name. Names match exactly (camelCase, as in the API).
+    /// name. Names match exactly (camelCase, as in the API). List parameters come in <paramref name="lists"/>.
     /// </summary>
     public static ParameterValues Resolve(
         string owner,
         IReadOnlyList<ParameterSpec> specs,
         IReadOnlyDictionary<string, double> given,
-        out Dictionary<string, string> problems)
+        out Dictionary<string, string> problems,
+        IReadOnlyDictionary<string, double[]>? lists = null)
     {
         problems = [];
-        foreach (string name in given.Keys.Where(name => specs.All(p => p.Name != name)))
+        lists ??= new Dictionary<string, double[]>();
+        foreach (string name in given.Keys.Concat(lists.Keys).Where(name => specs.All(p => p.Name != name)))
         {
             problems[name] = specs.Count == 0
                 ? $"'{owner}' takes no parameters."
                 : $"'{owner}' has no parameter '{name}'; it takes {string.Join(", ", specs.Select(p => p.Name))}.";
         }
         var values = new Dictionary<string, double>();
+        var listValues = new Dictionary<string, double[]>();
         foreach (var spec in specs)
         {
+            if (spec.Kind == ParameterKind.NumberList)
+            {
+                if (given.ContainsKey(spec.Name)) problems[spec.Name] = $"'{spec.Name}' is a list of numbers.";
+                if (!lists.TryGetValue(spec.Name, out var list)) continue;
+                if (spec.Check(list) is { } listProblem) problems[spec.Name] = listProblem;
+                listValues[spec.Name] = list;
+                continue;
+            }
+            if (lists.ContainsKey(spec.Name)) problems[spec.Name] = $"'{spec.Name}' is a single value, not a list.";
             double value = given.TryGetValue(spec.Name, out double v) ? v : spec.Default;
             if (spec.Check(value) is { } problem) problems[spec.Name] = problem;
             values[spec.Name] = value;
         }
-        return new ParameterValues(values);
+        return new ParameterValues(values, listValues);
     }
 }
 
-/// <summary>Resolved parameters: every declared one present, defaults filled in.</summary>
-public sealed class ParameterValues(IReadOnlyDictionary<string, double> values)
+/// <summary>Resolved parameters: every declared scalar present with defaults filled in; lists only when given.</summary>
+public sealed class ParameterValues(IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, double[]>? lists = null)
 {
     public IReadOnlyDictionary<string, double> Values => values;
+    public IReadOnlyDictionary<string, double[]> Lists { get; } = lists ?? new Dictionary<string, double[]>();
 
     public double Number(string name) => values[name];
     public int Integer(string name) => (int)values[name];

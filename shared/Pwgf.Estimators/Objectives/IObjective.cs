@@ -12,6 +12,13 @@ public interface IObjective
 {
     /// <summary>[batch, dims] (or [batch, dims, K] one-hot) -> [batch].</summary>
     Tensor Evaluate(LatentFamily family, Tensor sample);
+
+    /// <summary>
+    /// The same f, but sending gradient only to the sample, never into parameters f itself holds (a decoder's
+    /// weights). Control variates (REBAR, RELAX) evaluate f through this view, so they shape the distribution's
+    /// gradient without leaking into the model's. Objectives without parameters are their own frozen view.
+    /// </summary>
+    IObjective Frozen() => this;
 }
 
 /// <summary>An objective whose expectation is known in closed form or by summation: the exact reference.</summary>

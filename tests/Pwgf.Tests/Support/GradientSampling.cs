@@ -1,4 +1,5 @@
 using Pwgf.Estimators;
+using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
@@ -9,13 +10,14 @@ public static class GradientSampling
 {
     public sealed record Summary(double[] Mean, double[] StandardError, double[] Variance);
 
-    public static Summary Sample(IGradientEstimator estimator, double[] parameters, IObjective objective, int samples, ulong seed)
+    /// <summary>Per-sample estimates at <paramref name="point"/> ([dims] or, with classes, [dims, classes] flattened).</summary>
+    public static Summary Sample(IGradientEstimator estimator, double[] point, IObjective objective, int samples, ulong seed, int classes = 0)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(seed);
-        var rows = tensor(parameters, dtype: float64).unsqueeze(0).expand(samples, parameters.Length).clone().requires_grad_(true); // [n, d]
+        var rows = Rows(point, classes, samples).clone().requires_grad_(true);        // [n, dims(, K)]
         estimator.Surrogate(rows, objective, generator).sum().backward();
-        var perSample = rows.grad!;                                                                                            // [n, d]
+        var perSample = rows.grad!.reshape(samples, -1);                              // [n, dims * K]
         var variance = perSample.var(0);
         return new Summary(
             perSample.mean([0]).data<double>().ToArray(),
@@ -23,12 +25,13 @@ public static class GradientSampling
             variance.data<double>().ToArray());
     }
 
-    public static double[] Exact(IExactObjective objective, Pwgf.Estimators.Families.LatentFamily family, double[] parameters)
+    /// <summary>The gradient of the objective's exact expectation, flattened like the point.</summary>
+    public static double[] Exact(IExactObjective objective, LatentFamily family, double[] point, int classes = 0)
     {
         using var scope = NewDisposeScope();
-        var point = tensor(parameters, dtype: float64).requires_grad_(true);
-        var expected = objective.Expectation(family, point.unsqueeze(0)).squeeze(0);
-        return autograd.grad([expected], [point])[0].data<double>().ToArray();
+        var leaf = Rows(point, classes, 1).squeeze(0).clone().requires_grad_(true);
+        var expected = objective.Expectation(family, leaf.unsqueeze(0)).squeeze(0);
+        return autograd.grad([expected], [leaf])[0].flatten().data<double>().ToArray();
     }
 
     /// <summary>Every coordinate of the Monte Carlo mean within <paramref name="standardErrors"/> standard errors of the truth.</summary>
@@ -40,5 +43,12 @@ public static class GradientSampling
             Assert.True(Math.Abs(summary.Mean[i] - truth[i]) <= allowed,
                 $"{what}, coordinate {i}: mean {summary.Mean[i]:G6} vs {truth[i]:G6} (allowed {allowed:G3})");
         }
+    }
+
+    private static Tensor Rows(double[] point, int classes, int n)
+    {
+        var single = tensor(point, dtype: float64);
+        if (classes > 0) single = single.reshape(-1, classes);
+        return single.unsqueeze(0).expand([n, .. single.shape]);
     }
 }
