@@ -5,7 +5,8 @@ public sealed record OptimizerConfiguration(string Name, double LearningRate);
 
 /// <summary>
 /// The immutable record of one run's hyperparameters, stored with the run: everything needed to repeat it.
-/// Task options and estimator parameters are resolved (defaults filled in).
+/// Task options and estimator parameters are resolved (defaults filled in); list-valued task options (a cost
+/// vector) are in TaskLists.
 /// </summary>
 public sealed record RunConfiguration(
     string Task,
@@ -15,4 +16,5 @@ public sealed record RunConfiguration(
     long Seed,
     int Steps,
     OptimizerConfiguration Optimizer,
-    int EvalEvery);
+    int EvalEvery,
+    IReadOnlyDictionary<string, double[]>? TaskLists = null);

@@ -21,7 +21,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
-            (configuration, estimator, device) => ToySession.Start(ToyProblem.Bernoulli(configuration.TaskOptions), configuration, estimator, device)),
+            (configuration, estimator, device) => ToySession.Start(ToyProblem.Bernoulli(configuration), configuration, estimator, device)),
 
         new("poisson-toy",
             "d independent Poisson latents, log-rates start at 0 (lambda = 1); f(z) = mean_i (z_i - target)^2; optimum lambda* = target - 1/2.",
@@ -34,7 +34,26 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
-            (configuration, estimator, device) => ToySession.Start(ToyProblem.Poisson(configuration.TaskOptions), configuration, estimator, device)),
+            (configuration, estimator, device) => ToySession.Start(ToyProblem.Poisson(configuration), configuration, estimator, device)),
+
+        new("categorical-toy",
+            "d independent categorical latents with K classes, logits start at 0; f(z) = mean_i c[z_i] with costs c_k = |k - target|^power over the class index, or a given cost vector.",
+            LatentDistribution.Categorical,
+            HasExactObjective: true,
+            [
+                Dims(4),
+                new ParameterSpec("classes", ParameterKind.Integer, 5, 2, 64, "Classes K per coordinate."),
+                new ParameterSpec("target", ParameterKind.Number, 1.6, -100, 100, "Target t of the class index (ignored when costs are given)."),
+                new ParameterSpec("power", ParameterKind.Number, 2, 1, 8, "Power q of |k - t| (ignored when costs are given)."),
+                new ParameterSpec("costs", ParameterKind.NumberList, 0, -1e6, 1e6, "Optional cost of each class (K numbers); replaces target and power.", MaxCount: 64),
+                BatchSize(16),
+                DiagnosticSamples(),
+            ],
+            ToySession.Metrics,
+            (configuration, estimator, device) => ToySession.Start(ToyProblem.Categorical(configuration), configuration, estimator, device),
+            options => options.Lists.TryGetValue("costs", out var costs) && costs.Length != (int)options.Values["classes"]
+                ? new Dictionary<string, string> { ["costs"] = $"Give one cost per class ({options.Values["classes"]})." }
+                : new Dictionary<string, string>()),
     ];
 
     public static TaskDefinition? Find(string name) =>

@@ -15,7 +15,7 @@ public sealed class ToySession : ITrainingSession
 
     private readonly ToyProblem _problem;
     private readonly IGradientEstimator _estimator;
-    private readonly TorchSharp.Modules.Parameter _theta;           // [dims]
+    private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
     private readonly optim.Optimizer _optimizer;
     private readonly Generator _training;
     private readonly Generator _diagnostics;
@@ -25,7 +25,7 @@ public sealed class ToySession : ITrainingSession
         _problem = problem;
         _estimator = estimator;
         Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
-        _theta = new TorchSharp.Modules.Parameter(zeros(problem.Dims, dtype: float64, device: device));
+        _theta = new TorchSharp.Modules.Parameter(zeros(problem.ParameterShape, dtype: float64, device: device));
         _optimizer = Optimizers.Create(configuration.Optimizer, [_theta]);
         // Two streams, so how often a run evaluates never changes the samples its training steps see.
         _training = new Generator((ulong)configuration.Seed, device);
@@ -40,30 +40,31 @@ public sealed class ToySession : ITrainingSession
     public void Step()
     {
         using var scope = NewDisposeScope();
-        var parameters = _theta.expand(_problem.BatchSize, _problem.Dims);                                 // [batch, dims]
-        var loss = _estimator.Surrogate(parameters, _problem.Objective, _training).mean();
+        var parameters = Rows(_theta, _problem.BatchSize);                                                 // [batch, dims(, K)]
+        var surrogate = _estimator.Surrogate(parameters, _problem.Objective, _training);
+        (_estimator as ISelfTuningEstimator)?.Tune(surrogate, parameters);
         _optimizer.zero_grad();
-        loss.backward();
+        surrogate.mean().backward();
         _optimizer.step();
     }
 
     public IReadOnlyList<MetricValue> Evaluate()
     {
         using var scope = NewDisposeScope();
-        var point = _theta.detach().clone().requires_grad_(true);                                          // [dims]
+        var point = _theta.detach().clone().requires_grad_(true);                                          // [dims(, K)]
         var expected = _problem.Objective.Expectation(_problem.Family, point.unsqueeze(0)).squeeze(0);     // []
-        var exact = autograd.grad([expected], [point])[0];                                                 // [dims]
+        var exact = autograd.grad([expected], [point])[0].flatten();                                       // [dims * K]
 
-        var rows = point.detach().unsqueeze(0).expand(_problem.DiagnosticSamples, _problem.Dims).clone().requires_grad_(true); // [M, dims]
+        var rows = Rows(point.detach(), _problem.DiagnosticSamples).clone().requires_grad_(true);          // [M, dims(, K)]
         _estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
-        var perSample = rows.grad!;                                                                        // [M, dims]
-        var mean = perSample.mean([0]);                                                                    // [dims]
+        var perSample = rows.grad!.reshape(_problem.DiagnosticSamples, -1);                                // [M, dims * K]
+        var mean = perSample.mean([0]);                                                                    // [dims * K]
         double variance = perSample.var(0).mean().item<double>();
 
         var metrics = new List<MetricValue>
         {
             new("loss", expected.item<double>()),
-            new("parameter_mean", _problem.Family.Mean(point).mean().item<double>()),
+            new("parameter_mean", MeanCoordinateValue(point)),
         };
         double exactNorm = exact.norm().item<double>();
         if (exactNorm > 1e-12)
@@ -78,8 +79,20 @@ public sealed class ToySession : ITrainingSession
         return metrics;
     }
 
+    /// <summary>The parameters repeated for n independent examples: [n, dims(, K)].</summary>
+    private Tensor Rows(Tensor parameters, int n) => parameters.unsqueeze(0).expand([n, .. _problem.ParameterShape]);
+
+    /// <summary>Mean over coordinates of E[v(z_i)]: p, lambda, or the expected class index.</summary>
+    private double MeanCoordinateValue(Tensor point)
+    {
+        using var _ = no_grad();
+        return _problem.Family.ExpectPerCoordinate(v => v, point.unsqueeze(0)).mean().item<double>();
+    }
+
+    /// <summary>The session owns its estimator (a self-tuning one holds parameters of its own).</summary>
     public void Dispose()
     {
+        (_estimator as IDisposable)?.Dispose();
         _optimizer.Dispose();
         _theta.Dispose();
         _training.Dispose();
