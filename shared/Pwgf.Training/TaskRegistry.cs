@@ -37,7 +37,7 @@ public static class TaskRegistry
             (configuration, estimator, device) => ToySession.Start(ToyProblem.Poisson(configuration), configuration, estimator, device)),
 
         new("categorical-toy",
-            "d independent categorical latents with K classes, logits start at 0; f(z) = mean_i c[z_i] with costs c_k = |k - target|^power over the class index, or a given cost vector.",
+            "d independent categorical latents with K classes, logits start at 0; f(z) = mean_i |k(z_i) - target|^power over the class index k, or f(z) = mean_i c[k(z_i)] for a given cost vector c.",
             LatentDistribution.Categorical,
             HasExactObjective: true,
             [

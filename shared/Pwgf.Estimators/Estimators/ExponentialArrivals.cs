@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Estimators;
 
 /// <summary>
-/// EAT, the exponential-arrival-times relaxation of a Poisson: a Poisson(lambda) count is the number of arrivals
+/// EAT, the exponential-arrival-times relaxation of a Poisson (Vafaii, Galor, Yates 2024, the Poisson VAE): a Poisson(lambda) count is the number of arrivals
 /// of a rate-lambda process in [0, 1]. With arrival times t_k = cumsum(E_k / lambda), E_k ~ Exp(1), the relaxed
 /// count sum_k sigmoid((1 - t_k) / tau) is differentiable in lambda; f is evaluated there (biased; exact as
 /// tau -> 0 when the n arrivals cover the count, so n should exceed lambda by several standard deviations).

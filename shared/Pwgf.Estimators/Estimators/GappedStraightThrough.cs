@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Estimators;
 
 /// <summary>
-/// Gapped straight-through (after Fan et al. 2022): like ST-Gumbel-softmax, but the random Gumbel perturbation is
+/// Gapped straight-through (after Fan, Chi, Rudnicky and Ramadge 2022): like ST-Gumbel-softmax, but the random Gumbel perturbation is
 /// replaced by a deterministic one. The sampled class D's logit is raised, where needed, until it leads every other
 /// logit by the gap kappa; the backward pass uses the Jacobian of softmax at these gapped logits. Our working
 /// definition: m = theta + onehot(D) * max(0, max_{j != D} theta_j + kappa - theta_D), the shift held constant.

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Estimators;
 
 /// <summary>
-/// Gumbel-Rao (Paulus, Maddison, Krause 2020): straight-through Gumbel-softmax with its Jacobian averaged over
+/// Gumbel-Rao (Paulus, Maddison, Krause, ICLR 2021): straight-through Gumbel-softmax with its Jacobian averaged over
 /// M Gumbel perturbations drawn conditionally on the hard sample D being their argmax, a Rao-Blackwellisation
 /// that lowers variance at the cost of M softmaxes (still one evaluation of f).
 /// Conditional draw: the top perturbed logit is Gumbel(logsumexp(theta)); every other one is a Gumbel with

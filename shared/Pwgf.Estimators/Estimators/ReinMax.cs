@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Estimators;
 
 /// <summary>
-/// ReinMax (Liu et al. 2023): a second-order (Heun-method) correction of straight-through. With the hard sample D,
+/// ReinMax (Liu, Dong, Liu, Yu and Gao 2023): a second-order (Heun-method) correction of straight-through. With the hard sample D,
 /// pi = softmax(theta) and pi1 = (softmax(theta / tau) + D) / 2, the backward pass is
 /// 2 J(pi1)^T g - 1/2 J(pi)^T g, where J(q) = diag(q) - q q^T and g = grad_D f. At tau = 1 it is exactly unbiased
 /// for quadratic f. A Bernoulli latent is the two-class categorical with logits (0, phi).

@@ -28,19 +28,21 @@ public sealed record ToyProblem(LatentFamily Family, int Dims, int Classes, IExa
         Integer(run, "batchSize"),
         Integer(run, "diagnosticSamples"));
 
-    /// <summary>Costs c_k = |k - target|^power over the class index, unless a cost vector is given.</summary>
+    /// <summary>
+    /// f = mean_i |v(z_i) - target|^power over the class index v (for a relaxed y, v = sum_k k y_k), or, when a cost
+    /// vector is given, f = mean_i c[z_i]. The two agree on exact samples but not in grad_z f: the cost form is linear
+    /// in the one-hot sample, so straight-through is exact on it, while the index form shows ST's bias.
+    /// </summary>
     public static ToyProblem Categorical(RunConfiguration run)
     {
-        int classes = Integer(run, "classes");
-        double target = run.TaskOptions["target"], power = run.TaskOptions["power"];
-        double[] costs = run.TaskLists is { } lists && lists.TryGetValue("costs", out var given)
-            ? given
-            : [.. Enumerable.Range(0, classes).Select(k => Math.Pow(Math.Abs(k - target), power))];
+        IExactObjective objective = run.TaskLists is { } lists && lists.TryGetValue("costs", out var costs)
+            ? new CostObjective(costs, Reduction.Mean)
+            : new PowerObjective(run.TaskOptions["target"], run.TaskOptions["power"], Reduction.Mean);
         return new ToyProblem(
             LatentFamily.Categorical,
             Integer(run, "dims"),
-            classes,
-            new CostObjective(costs, Reduction.Mean),
+            Integer(run, "classes"),
+            objective,
             Integer(run, "batchSize"),
             Integer(run, "diagnosticSamples"));
     }

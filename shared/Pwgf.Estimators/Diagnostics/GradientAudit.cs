@@ -1,0 +1,184 @@
+using Pwgf.Estimators.Families;
+using Pwgf.Estimators.Objectives;
+using static TorchSharp.torch;
+
+namespace Pwgf.Estimators.Diagnostics;
+
+/// <summary>
+/// How one estimator's per-sample gradient compares with the exact gradient at one parameter point. Vectors are
+/// flattened dimension-major (categorical: K entries per dimension), gradients taken with respect to the logits or
+/// log-rates.
+/// </summary>
+/// <param name="Exact">The exact gradient of E[f].</param>
+/// <param name="Mean">Mean of the per-sample estimates.</param>
+/// <param name="Variance">Unbiased sample variance of the per-sample estimates, per coordinate.</param>
+/// <param name="StandardError">Standard error of <paramref name="Mean"/>: sqrt(variance / samples).</param>
+/// <param name="Bias">Mean minus exact.</param>
+/// <param name="RelativeBias">||bias|| / ||exact||; null when the exact gradient is (numerically) zero.</param>
+/// <param name="CosineSimilarity">Cosine of the angle between mean and exact; null when either is (numerically) zero.</param>
+/// <param name="Evaluations">Evaluations of f per example that the estimator spends.</param>
+/// <param name="Samples">Per-sample estimates drawn.</param>
+public sealed record GradientAuditResult(
+    IReadOnlyList<double> Exact,
+    IReadOnlyList<double> Mean,
+    IReadOnlyList<double> Variance,
+    IReadOnlyList<double> StandardError,
+    IReadOnlyList<double> Bias,
+    double? RelativeBias,
+    double? CosineSimilarity,
+    int Evaluations,
+    int Samples);
+
+/// <summary>
+/// Draws many per-sample gradient estimates at one point and summarises them against the exact gradient.
+/// Samples are drawn in chunks so that memory stays bounded whatever the sample count, and one generator runs
+/// through all chunks so the result depends on the seed alone.
+/// </summary>
+public static class GradientAudit
+{
+    /// <summary>Parameter numbers per chunk (rows x dims x classes); estimators allocate a small multiple of it.</summary>
+    public const long DefaultChunkNumbers = 2_000_000;
+
+    /// <summary>Norms below this count as zero when relative bias and cosine are formed.</summary>
+    private const double ZeroNorm = 1e-12;
+
+    /// <param name="family">The latent family the parameters belong to.</param>
+    /// <param name="point">dims values (Bernoulli logits, Poisson log-rates) or dims x classes categorical logits.</param>
+    /// <param name="dims">Latent dimensions.</param>
+    /// <param name="classes">Classes per dimension; 1 for Bernoulli and Poisson.</param>
+    /// <param name="objective">f, with its exact expectation.</param>
+    /// <param name="estimator">The estimator under audit; it is only called, never tuned.</param>
+    /// <param name="samples">Per-sample estimates to draw, at least 2.</param>
+    /// <param name="seed">Seed of the one generator used for all of them.</param>
+    /// <param name="chunkNumbers">Upper bound on parameter numbers per chunk.</param>
+    /// <param name="cancellationToken">Checked between chunks.</param>
+    public static GradientAuditResult Run(
+        LatentFamily family,
+        IReadOnlyList<double> point,
+        int dims,
+        int classes,
+        IExactObjective objective,
+        IGradientEstimator estimator,
+        int samples,
+        ulong seed,
+        long chunkNumbers = DefaultChunkNumbers,
+        CancellationToken cancellationToken = default)
+    {
+        long[] pointShape = CheckArguments(family, point, dims, classes, estimator, samples, chunkNumbers);
+        int width = point.Count;
+        int rowsPerChunk = (int)Math.Clamp(chunkNumbers / width, 1, samples);
+
+        var exact = ExactGradient(family, point, pointShape, objective);
+        var moments = new PooledMoments(width);
+        using var generator = new Generator(seed);
+        while (moments.Count < samples)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = Math.Min(rowsPerChunk, samples - moments.Count);
+            using var scope = NewDisposeScope();
+            var perSample = PerSampleGradients(point, pointShape, rows, objective, estimator, generator); // [rows, width]
+            var chunkMean = perSample.mean([0]);                                                          // [width]
+            var chunkSquares = (perSample - chunkMean).square().sum([0]);                                 // [width]
+            moments.Merge(rows, chunkMean.data<double>().ToArray(), chunkSquares.data<double>().ToArray());
+        }
+
+        var mean = moments.Mean;
+        var variance = moments.Variance;
+        var bias = mean.Select((m, i) => m - exact[i]).ToArray();
+        double exactNorm = Norm(exact), meanNorm = Norm(mean);
+        return new GradientAuditResult(
+            exact,
+            mean,
+            variance,
+            variance.Select(v => Math.Sqrt(v / samples)).ToArray(),
+            bias,
+            exactNorm < ZeroNorm ? null : Norm(bias) / exactNorm,
+            exactNorm < ZeroNorm || meanNorm < ZeroNorm ? null : Dot(mean, exact) / (meanNorm * exactNorm),
+            estimator.EvaluationsPerExample(dims),
+            samples);
+    }
+
+    /// <summary>The gradient of the objective's exact expectation at the point, by autograd through it.</summary>
+    public static double[] ExactGradient(LatentFamily family, IReadOnlyList<double> point, int dims, int classes, IExactObjective objective) =>
+        ExactGradient(family, point, CheckPoint(family, point, dims, classes), objective);
+
+    private static double[] ExactGradient(LatentFamily family, IReadOnlyList<double> point, long[] pointShape, IExactObjective objective)
+    {
+        using var scope = NewDisposeScope();
+        var leaf = tensor(point.ToArray(), [1, .. pointShape], float64, requires_grad: true); // [1, dims(, K)]
+        var expected = objective.Expectation(family, leaf).sum();
+        return autograd.grad([expected], [leaf])[0].data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// One row per sample, all at the point; the gradient of the summed surrogate with respect to row b is example
+    /// b's estimate because rows are independent. autograd.grad (not backward) leaves any tensors the estimator
+    /// owns, such as a control variate's weights, without accumulated gradients.
+    /// </summary>
+    private static Tensor PerSampleGradients(
+        IReadOnlyList<double> point, long[] pointShape, int rows, IObjective objective, IGradientEstimator estimator, Generator generator)
+    {
+        var rowsAtPoint = tensor(point.ToArray(), pointShape, float64)
+            .unsqueeze(0)
+            .expand([rows, .. pointShape])
+            .clone()
+            .requires_grad_(true);                                                        // [rows, dims(, K)]
+        var surrogate = estimator.Surrogate(rowsAtPoint, objective, generator).sum();
+        return autograd.grad([surrogate], [rowsAtPoint])[0].reshape(rows, -1);           // [rows, width]
+    }
+
+    private static long[] CheckArguments(
+        LatentFamily family, IReadOnlyList<double> point, int dims, int classes, IGradientEstimator estimator, int samples, long chunkNumbers)
+    {
+        if (estimator.Family.Distribution != family.Distribution)
+            throw new ArgumentException($"'{estimator.Name}' is built for {estimator.Family.Distribution}, not {family.Distribution}.", nameof(estimator));
+        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 2, nameof(samples)); // a variance needs two samples
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkNumbers, 1, nameof(chunkNumbers));
+        return CheckPoint(family, point, dims, classes);
+    }
+
+    private static long[] CheckPoint(LatentFamily family, IReadOnlyList<double> point, int dims, int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dims, 1, nameof(dims));
+        bool categorical = family.Distribution == LatentDistribution.Categorical;
+        if (!categorical && classes != 1)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "Only categorical latents have classes; pass 1.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1, nameof(classes));
+        if (point.Count != (long)dims * classes)
+            throw new ArgumentException($"Expected dims x classes = {(long)dims * classes} values, got {point.Count}.", nameof(point));
+        return categorical ? [dims, classes] : [dims];
+    }
+
+    private static double Dot(IReadOnlyList<double> a, IReadOnlyList<double> b) => a.Select((x, i) => x * b[i]).Sum();
+
+    private static double Norm(IReadOnlyList<double> a) => Math.Sqrt(Dot(a, a));
+
+    /// <summary>
+    /// Count, mean and sum of squared deviations per coordinate, merged chunk by chunk with the pairwise update of
+    /// Chan, Golub and LeVeque: exact in exact arithmetic, and free of the cancellation that sum and sum of squares
+    /// suffer when the mean is large against the spread (the exact estimator has no spread at all).
+    /// </summary>
+    private sealed class PooledMoments(int width)
+    {
+        private readonly double[] _mean = new double[width];
+        private readonly double[] _squares = new double[width];
+
+        public int Count { get; private set; }
+
+        public double[] Mean => [.. _mean];
+
+        public double[] Variance => _squares.Select(s => s / (Count - 1)).ToArray();
+
+        public void Merge(int count, double[] mean, double[] squares)
+        {
+            int total = Count + count;
+            for (int i = 0; i < _mean.Length; i++)
+            {
+                double delta = mean[i] - _mean[i];
+                _mean[i] += delta * count / total;
+                _squares[i] += squares[i] + delta * delta * ((double)Count * count / total);
+            }
+            Count = total;
+        }
+    }
+}
