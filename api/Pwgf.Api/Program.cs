@@ -16,6 +16,7 @@ var v1 = app.MapGroup("/api/v1");
 v1.MapComparisonsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
+v1.MapDiagnosticsApi();
 
 app.Run();
 

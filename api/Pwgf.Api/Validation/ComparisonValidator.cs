@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Pwgf.Api.Contracts;
 using Pwgf.Estimators;
@@ -14,7 +13,7 @@ public static class ComparisonValidator
 {
     public static ComparisonSpecification? Validate(SubmitComparisonRequest request, out Dictionary<string, string[]> errors)
     {
-        var problems = new Problems();
+        var problems = new FieldProblems();
 
         var task = ValidateTask(request, problems);
         var taskOptions = task is null ? null : ValidateTaskOptions(task, request.TaskOptions, problems);
@@ -32,10 +31,11 @@ public static class ComparisonValidator
         errors = problems.ToDictionary();
         return errors.Count > 0 || task is null || taskOptions is null || optimizer is null
             ? null
-            : new ComparisonSpecification(task.Name, taskOptions, estimators, seeds, steps, optimizer, evalEvery);
+            : new ComparisonSpecification(task.Name, taskOptions.Values, estimators, seeds, steps, optimizer, evalEvery,
+                taskOptions.Lists.Count > 0 ? taskOptions.Lists : null);
     }
 
-    private static TaskDefinition? ValidateTask(SubmitComparisonRequest request, Problems problems)
+    private static TaskDefinition? ValidateTask(SubmitComparisonRequest request, FieldProblems problems)
     {
         if (string.IsNullOrWhiteSpace(request.Task))
         {
@@ -45,21 +45,26 @@ public static class ComparisonValidator
         var task = TaskRegistry.Find(request.Task);
         if (task is null)
         {
-            problems.Add("task", $"Unknown task '{Clip(request.Task)}'. One of: {string.Join(", ", TaskRegistry.All.Select(t => t.Name))}.");
+            problems.Add("task", $"Unknown task '{RequestReading.Clip(request.Task)}'. One of: {string.Join(", ", TaskRegistry.All.Select(t => t.Name))}.");
         }
         return task;
     }
 
-    private static IReadOnlyDictionary<string, double>? ValidateTaskOptions(
-        TaskDefinition task, Dictionary<string, JsonElement>? options, Problems problems)
+    private static ParameterValues ValidateTaskOptions(
+        TaskDefinition task, Dictionary<string, JsonElement>? options, FieldProblems problems)
     {
-        var given = ReadNumbers(options ?? [], "taskOptions", problems);
-        var resolved = ParameterSpec.Resolve(task.Name, task.Options, given, out var optionProblems);
-        foreach (var (name, problem) in optionProblems) problems.Add($"taskOptions.{name}", problem);
-        return resolved.Values;
+        options ??= [];
+        var lists = RequestReading.ReadLists(options.Where(o => o.Value.ValueKind == JsonValueKind.Array), "taskOptions", problems);
+        var given = RequestReading.ReadNumbers(options.Where(o => o.Value.ValueKind != JsonValueKind.Array).ToDictionary(), "taskOptions", problems);
+        var resolved = ParameterSpec.Resolve(task.Name, task.Options, given, out var optionProblems, lists);
+        foreach (var (name, problem) in optionProblems.Concat(task.Check(resolved)))
+        {
+            problems.Add($"taskOptions.{name}", problem);
+        }
+        return resolved;
     }
 
-    private static List<EstimatorChoice> ValidateEstimators(TaskDefinition? task, List<JsonElement>? entries, Problems problems)
+    private static List<EstimatorChoice> ValidateEstimators(TaskDefinition? task, List<JsonElement>? entries, FieldProblems problems)
     {
         var choices = new List<EstimatorChoice>();
         if (entries is null || entries.Count == 0)
@@ -76,12 +81,12 @@ public static class ComparisonValidator
         for (int i = 0; i < entries.Count; i++)
         {
             string field = $"estimators[{i}]";
-            if (!TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
+            if (!RequestReading.TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
 
             var definition = EstimatorRegistry.Find(name);
             if (definition is null)
             {
-                problems.Add(field, $"Unknown estimator '{Clip(name)}'. Known: {string.Join(", ", EstimatorRegistry.All.Select(e => e.Name))}.");
+                problems.Add(field, $"Unknown estimator '{RequestReading.Clip(name)}'. Known: {string.Join(", ", EstimatorRegistry.All.Select(e => e.Name))}.");
                 continue;
             }
             if (task is not null && !task.Accepts(definition))
@@ -93,7 +98,7 @@ public static class ComparisonValidator
             foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
             if (parameterProblems.Count > 0) continue;
 
-            var choice = new EstimatorChoice(name, Label(definition, resolved), resolved.Values);
+            var choice = new EstimatorChoice(name, RequestReading.Label(definition, resolved), resolved.Values);
             if (choices.Any(c => c.Label == choice.Label))
             {
                 problems.Add(field, $"'{choice.Label}' is listed twice.");
@@ -104,34 +109,7 @@ public static class ComparisonValidator
         return choices;
     }
 
-    private static bool TryReadEstimator(
-        JsonElement entry, string field, Problems problems, out string name, out Dictionary<string, double> parameters)
-    {
-        name = "";
-        parameters = [];
-        switch (entry.ValueKind)
-        {
-            case JsonValueKind.String:
-                name = entry.GetString()!;
-                return true;
-            case JsonValueKind.Object:
-                var properties = entry.EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
-                if (!properties.Remove("name", out var nameElement) || nameElement.ValueKind != JsonValueKind.String)
-                {
-                    problems.Add($"{field}.name", "Required: the estimator's name as a string.");
-                    return false;
-                }
-                name = nameElement.GetString()!;
-                int before = problems.Count;
-                parameters = ReadNumbers(properties, field, problems);
-                return problems.Count == before;
-            default:
-                problems.Add(field, "An estimator is a name, or an object with a name and parameters.");
-                return false;
-        }
-    }
-
-    private static List<long> ValidateSeeds(List<long>? seeds, Problems problems)
+    private static List<long> ValidateSeeds(List<long>? seeds, FieldProblems problems)
     {
         if (seeds is null || seeds.Count == 0)
         {
@@ -144,7 +122,7 @@ public static class ComparisonValidator
         return seeds;
     }
 
-    private static int ValidateSteps(int? steps, Problems problems)
+    private static int ValidateSteps(int? steps, FieldProblems problems)
     {
         if (steps is null)
         {
@@ -159,7 +137,7 @@ public static class ComparisonValidator
         return steps.Value;
     }
 
-    private static int ValidateEvalEvery(int? evalEvery, int steps, Problems problems)
+    private static int ValidateEvalEvery(int? evalEvery, int steps, FieldProblems problems)
     {
         if (steps <= 0) return 0;
         int value = evalEvery ?? Math.Max(1, steps / 100);
@@ -174,14 +152,14 @@ public static class ComparisonValidator
         return value;
     }
 
-    private static OptimizerSpecification? ValidateOptimizer(OptimizerRequest? request, Problems problems)
+    private static OptimizerSpecification? ValidateOptimizer(OptimizerRequest? request, FieldProblems problems)
     {
         string name = request?.Name ?? SubmissionLimits.DefaultOptimizer;
         double rate = request?.LearningRate ?? SubmissionLimits.DefaultLearningRate;
         bool valid = true;
         if (!Optimizers.Names.Contains(name))
         {
-            problems.Add("optimizer.name", $"Unknown optimizer '{Clip(name)}'. One of: {string.Join(", ", Optimizers.Names)}.");
+            problems.Add("optimizer.name", $"Unknown optimizer '{RequestReading.Clip(name)}'. One of: {string.Join(", ", Optimizers.Names)}.");
             valid = false;
         }
         if (!double.IsFinite(rate) || rate <= 0 || rate > Optimizers.MaxLearningRate)
@@ -190,58 +168,5 @@ public static class ComparisonValidator
             valid = false;
         }
         return valid ? new OptimizerSpecification(name, rate) : null;
-    }
-
-    /// <summary>Parameter values are numbers or booleans (true = 1, false = 0).</summary>
-    private static Dictionary<string, double> ReadNumbers(IReadOnlyDictionary<string, JsonElement> values, string field, Problems problems)
-    {
-        var numbers = new Dictionary<string, double>();
-        foreach (var (name, element) in values)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Number when element.TryGetDouble(out double number) && double.IsFinite(number):
-                    numbers[name] = number;
-                    break;
-                case JsonValueKind.True:
-                    numbers[name] = 1;
-                    break;
-                case JsonValueKind.False:
-                    numbers[name] = 0;
-                    break;
-                default:
-                    problems.Add($"{field}.{Clip(name)}", "Must be a finite number or a boolean.");
-                    break;
-            }
-        }
-        return numbers;
-    }
-
-    /// <summary>The name, plus the parameters that differ from their defaults: "reinforce-loo(samples=4)".</summary>
-    private static string Label(EstimatorDefinition definition, ParameterValues values)
-    {
-        var changed = definition.Parameters
-            .Where(p => values.Values[p.Name] != p.Default)
-            .Select(p => $"{p.Name}={values.Values[p.Name].ToString(CultureInfo.InvariantCulture)}")
-            .ToList();
-        return changed.Count == 0 ? definition.Name : $"{definition.Name}({string.Join(",", changed)})";
-    }
-
-    /// <summary>Echo at most a short prefix of user text back in messages.</summary>
-    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
-
-    private sealed class Problems
-    {
-        private readonly Dictionary<string, List<string>> _byField = [];
-
-        public int Count => _byField.Values.Sum(list => list.Count);
-
-        public void Add(string field, string problem)
-        {
-            if (!_byField.TryGetValue(field, out var list)) _byField[field] = list = [];
-            list.Add(problem);
-        }
-
-        public Dictionary<string, string[]> ToDictionary() => _byField.ToDictionary(p => p.Key, p => p.Value.ToArray());
     }
 }

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Contracts;
+using Pwgf.Api.Validation;
+using Pwgf.Estimators.Diagnostics;
+using Pwgf.Estimators.Families;
+
+namespace Pwgf.Api.Apis;
+
+public static class DiagnosticsApi
+{
+    public static RouteGroupBuilder MapDiagnosticsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/diagnostics").WithTags("Diagnostics");
+
+        group.MapPost("/", Audit)
+            .WithName("AuditGradients")
+            .WithSummary("Audit estimators at one parameter point: mean, variance, standard error and bias of their per-sample gradients against the exact gradient.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return api;
+    }
+
+    /// <summary>
+    /// Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
+    /// queueing it would add latency and storage for nothing.
+    /// </summary>
+    public static Results<Ok<DiagnosticsResponse>, ValidationProblem, ProblemHttpResult> Audit(
+        DiagnosticsRequest request,
+        CancellationToken cancellationToken)
+    {
+        var plan = DiagnosticsValidator.Validate(request, out var errors, out string? exceededLimits);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The diagnostics request is not valid.");
+        if (plan is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The diagnostics request exceeds a limit.", detail: exceededLimits);
+        }
+
+        var family = LatentFamily.Of(plan.Distribution);
+        var exact = GradientAudit.ExactGradient(family, plan.Point, plan.Dims, plan.Classes, plan.Objective);
+        var results = new List<EstimatorAudit>();
+        foreach (var planned in plan.Estimators)
+        {
+            var estimator = planned.Definition.Build(plan.Distribution, planned.Parameters);
+            // Estimators that own tensors (a tuned control variate) release them here, not at finalisation.
+            using var owned = estimator as IDisposable;
+            var audit = GradientAudit.Run(family, plan.Point, plan.Dims, plan.Classes, plan.Objective, estimator,
+                plan.Samples, plan.Seed, cancellationToken: cancellationToken);
+            results.Add(new EstimatorAudit(planned.Definition.Name, planned.Parameters, audit.Evaluations, audit.Mean,
+                audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity));
+        }
+        return TypedResults.Ok(new DiagnosticsResponse(exact, results));
+    }
+}
