@@ -15,4 +15,10 @@ public interface ISelfTuningEstimator : IGradientEstimator, IDisposable
     /// gradient estimate (its variance plus a term they cannot change).
     /// </summary>
     void Tune(Tensor surrogate, Tensor parameters);
+
+    /// <summary>Writes the control variate and its optimiser state, so a resumed run tunes on from here.</summary>
+    void SaveState(BinaryWriter writer);
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote.</summary>
+    void LoadState(BinaryReader reader);
 }

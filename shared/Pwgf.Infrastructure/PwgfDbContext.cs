@@ -8,6 +8,7 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
     public DbSet<Comparison> Comparisons => Set<Comparison>();
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<MetricRow> Metrics => Set<MetricRow>();
+    public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -28,7 +29,14 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.Device).HasMaxLength(16);
             run.Property(r => r.JobId).HasMaxLength(64);
+            run.Property(r => r.Version).IsRowVersion();
             run.HasIndex(r => new { r.ComparisonId, r.Status });
+        });
+
+        model.Entity<Checkpoint>(checkpoint =>
+        {
+            checkpoint.HasKey(c => c.RunId);
+            checkpoint.HasOne<Run>().WithOne().HasForeignKey<Checkpoint>(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<MetricRow>(metric =>

@@ -16,4 +16,10 @@ public interface ITrainingSession : IDisposable
 
     /// <summary>Metrics at the current parameters (no parameter change).</summary>
     IReadOnlyList<MetricValue> Evaluate();
+
+    /// <summary>Everything a resumed run needs to continue exactly: parameters, optimiser state, random streams.</summary>
+    void Save(BinaryWriter writer);
+
+    /// <summary>Restores what <see cref="Save"/> wrote, into a freshly started session of the same configuration.</summary>
+    void Load(BinaryReader reader);
 }

@@ -10,7 +10,8 @@ public static class Optimizers
 
     public const double MaxLearningRate = 10;
 
-    public static optim.Optimizer Create(OptimizerConfiguration configuration, IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
+    /// <summary>An optimiser whose state (moments, step counts) can be saved into a checkpoint.</summary>
+    public static TorchSharp.Modules.OptimizerHelper Create(OptimizerConfiguration configuration, IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
         configuration.Name switch
         {
             "adam" => optim.Adam(parameters, configuration.LearningRate),

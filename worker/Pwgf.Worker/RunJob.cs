@@ -15,6 +15,7 @@ namespace Pwgf.Worker;
 public sealed partial class RunJob(
     PwgfDbContext db,
     TimeProvider clock,
+    WorkerIdentity identity,
     IOptions<WorkerOptions> options,
     ILogger<RunJob> logger) : IRunJob
 {
@@ -31,9 +32,14 @@ public sealed partial class RunJob(
             LogAlreadyFinal(runId, run.Status);
             return;
         }
+        if (run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
+        {
+            LogHeld(runId, run.LeaseOwner);
+            return;
+        }
         if (run.Status == RunStatus.Running)
         {
-            // The previous execution died without a word (killed worker); start again from step 0.
+            // The previous execution's lease expired (its worker vanished): take over from the last checkpoint.
             run.Requeue();
         }
 
@@ -44,16 +50,32 @@ public sealed partial class RunJob(
         try
         {
             using var session = StartSession(configuration);
-            run.Start(session.Device, clock.GetUtcNow());
-            await db.SaveChangesAsync(cancellationToken);
-            LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device);
+            int fromStep = await ResumeAsync(session, runId, cancellationToken);
+            run.Start(session.Device, identity.Name, clock.GetUtcNow(), fromStep);
+            if (!await TrySaveAsync(run, cancellationToken))
+            {
+                LogAlreadyFinal(runId, run.Status); // cancelled while this job was starting
+                return;
+            }
+            LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
-            var loop = new TrainingLoop(options.Value.FlushInterval);
-            await loop.RunAsync(session, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run), cancellationToken);
+            var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
+            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, clock), cancellationToken);
 
             run.Succeed(clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
+            if (!await TrySaveAsync(run, CancellationToken.None))
+            {
+                // A cancel request arrived after the last step: the run is complete, so it stays a success.
+                run.Succeed(clock.GetUtcNow());
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
             LogSucceeded(runId);
+        }
+        catch (TrainingStoppedException stopped)
+        {
+            run.ConfirmCancelled(clock.GetUtcNow());
+            await db.SaveChangesAsync(CancellationToken.None);
+            LogCancelled(runId, stopped.Step);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -71,6 +93,31 @@ public sealed partial class RunJob(
         }
     }
 
+    /// <summary>Loads the run's latest checkpoint into the session, if there is one; returns the step it holds.</summary>
+    private async Task<int> ResumeAsync(ITrainingSession session, Guid runId, CancellationToken cancellationToken)
+    {
+        var checkpoint = await db.Checkpoints.AsNoTracking().SingleOrDefaultAsync(c => c.RunId == runId, cancellationToken);
+        if (checkpoint is null) return 0;
+        using var reader = new BinaryReader(new MemoryStream(checkpoint.State));
+        session.Load(reader);
+        return checkpoint.Step;
+    }
+
+    /// <summary>Saves the run; if the API changed it meanwhile (xmin moved), reloads it and says whether it may go on.</summary>
+    private async Task<bool> TrySaveAsync(Run run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            await db.Entry(run).ReloadAsync(cancellationToken);
+            return false;
+        }
+    }
+
     private static ITrainingSession StartSession(RunConfiguration configuration)
     {
         var task = TaskRegistry.Find(configuration.Task)
@@ -81,27 +128,54 @@ public sealed partial class RunJob(
         return task.Start(configuration, estimator, Devices.Best());
     }
 
-    /// <summary>Each report writes its metric batch and the run's step in one transaction.</summary>
-    private sealed class DatabaseProgressSink(PwgfDbContext db, Run run) : IProgressSink
+    /// <summary>
+    /// Each report writes its metric batch and the run's step in one transaction. The run row carries a version
+    /// (xmin): when the API has changed it since (a cancel request), the save fails, the run is reloaded and the
+    /// batch written again (metric writes are idempotent); a pending cancel request then tells the loop to stop.
+    /// </summary>
+    private sealed class DatabaseProgressSink(PwgfDbContext db, Run run, TimeProvider clock) : IProgressSink
     {
-        public async Task ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
+        private const int Attempts = 3;
+
+        public async Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.WriteAsync(run.Id, points, cancellationToken);
-            run.ReportProgress(step);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            for (int attempt = 1; ; attempt++)
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.WriteAsync(run.Id, points, cancellationToken);
+                run.ReportProgress(step, clock.GetUtcNow());
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    return run.CancelRequestedAt is null;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    await db.Entry(run).ReloadAsync(cancellationToken);
+                }
+            }
         }
+
+        public Task CheckpointAsync(int step, byte[] state, CancellationToken cancellationToken) =>
+            db.SaveCheckpointAsync(run.Id, step, state, clock.GetUtcNow(), cancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} does not exist; nothing to do")]
     private partial void LogMissing(Guid runId);
 
+    [LoggerMessage(LogLevel.Information, "Run {RunId} is being trained by {Owner}, whose lease is live; this execution leaves it")]
+    private partial void LogHeld(Guid runId, string? owner);
+
     [LoggerMessage(LogLevel.Information, "Run {RunId} is already {Status}; nothing to do")]
     private partial void LogAlreadyFinal(Guid runId, RunStatus status);
 
-    [LoggerMessage(LogLevel.Information, "Run {RunId} started: {Task} with {Estimator}, seed {Seed}, on {Device}")]
-    private partial void LogStarted(Guid runId, string task, string estimator, long seed, string device);
+    [LoggerMessage(LogLevel.Information, "Run {RunId} started: {Task} with {Estimator}, seed {Seed}, on {Device}, from step {FromStep}")]
+    private partial void LogStarted(Guid runId, string task, string estimator, long seed, string device, int fromStep);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} cancelled on request at step {Step}")]
+    private partial void LogCancelled(Guid runId, int step);
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} succeeded")]
     private partial void LogSucceeded(Guid runId);

@@ -23,6 +23,22 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Steps between checkpoints (the state is also saved whenever a run stops early); 0 disables.</summary>
+    [Range(0, int.MaxValue)]
+    public int CheckpointEvery { get; set; } = 1000;
+
+    /// <summary>A running run whose worker has not reported for this long is taken to be orphaned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often this worker looks for orphaned runs.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Executions a run may start before a vanishing worker fails it for good.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
     [Range(0, 256)]
     public int TorchThreads { get; set; }

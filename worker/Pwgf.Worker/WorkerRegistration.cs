@@ -15,6 +15,8 @@ public static class WorkerRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddHostedService<LeaseReaper>();
         builder.Services.AddScoped<IRunJob, RunJob>();
         builder.Services.AddHangfireServer((services, server) =>
         {

@@ -23,6 +23,9 @@ public static class ComparisonsApi
         group.MapGet("/", ListAsync)
             .WithName("ListComparisons")
             .WithSummary("Comparisons, newest first, paged.");
+        group.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithName("CancelComparison")
+            .WithSummary("Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.");
         group.MapGet("/{id:guid}", GetAsync)
             .WithName("GetComparison")
             .WithSummary("A comparison with its runs and a per-estimator summary across seeds.");
@@ -48,7 +51,7 @@ public static class ComparisonsApi
                 var configuration = new RunConfiguration(
                     specification.Task, specification.TaskOptions, estimator.Name, estimator.Parameters, seed,
                     specification.Steps, new OptimizerConfiguration(specification.Optimizer.Name, specification.Optimizer.LearningRate),
-                    specification.EvalEvery);
+                    specification.EvalEvery, specification.TaskLists);
                 comparison.Runs.Add(new Run(comparison.Id, estimator.Label, seed, specification.Steps,
                     JsonSerializer.Serialize(configuration, RunJson.Options), now));
             }
@@ -57,13 +60,24 @@ public static class ComparisonsApi
         await db.SaveChangesAsync(cancellationToken);
 
         // Enqueued only once the runs are committed, so a job never looks for a run that is not there yet.
-        foreach (var run in comparison.Runs)
-        {
-            run.AttachJob(jobs.Enqueue<IRunJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None)));
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
+        var enqueued = comparison.Runs
+            .Select(run => (run.Id, jobs.Enqueue<IRunJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None))))
+            .ToList();
+        await db.AttachJobsAsync(enqueued, CancellationToken.None);
 
         return TypedResults.Accepted($"/api/v1/comparisons/{comparison.Id}", new ComparisonAccepted(comparison.Id, RunStatus.Queued));
+    }
+
+    public static async Task<Results<Accepted<ComparisonAccepted>, ProblemHttpResult>> CancelAsync(
+        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.ComparisonId == id, cancellationToken);
+        if (runs.Count == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
+        }
+        var status = RunStatusExtensions.Combine(runs.Select(r => r.Status).ToList());
+        return TypedResults.Accepted($"/api/v1/comparisons/{id}", new ComparisonAccepted(id, status));
     }
 
     public static async Task<Ok<PageOf<ComparisonListItem>>> ListAsync(

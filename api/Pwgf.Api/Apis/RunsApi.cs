@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
@@ -17,6 +18,9 @@ public static class RunsApi
         group.MapGet("/{id:guid}", GetAsync)
             .WithName("GetRun")
             .WithSummary("One run: estimator, seed, status and progress.");
+        group.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithName("CancelRun")
+            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.");
         group.MapGet("/{id:guid}/metrics", GetMetricsAsync)
             .WithName("GetRunMetrics")
             .WithSummary("One metric series of a run, optionally only the points after a step (for polling).");
@@ -28,6 +32,13 @@ public static class RunsApi
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         return run is null ? RunNotFound(id) : TypedResults.Ok(ToDetails(run));
+    }
+
+    public static async Task<Results<Accepted<RunDetails>, ProblemHttpResult>> CancelAsync(
+        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.Id == id, cancellationToken);
+        return runs.Count == 0 ? RunNotFound(id) : TypedResults.Accepted($"/api/v1/runs/{id}", ToDetails(runs[0]));
     }
 
     /// <param name="id">The run.</param>
@@ -62,7 +73,7 @@ public static class RunsApi
     {
         var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)!;
         return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed,
-            run.Status, run.Step, run.Steps, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
+            run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

@@ -11,6 +11,7 @@ public sealed record RunDetails(
     RunStatus Status,
     int Step,
     int Steps,
+    int Attempts,
     string? Device,
     string? Error,
     DateTimeOffset CreatedAt,

@@ -23,6 +23,31 @@ namespace Pwgf.Migrations.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Pwgf.Infrastructure.Entities.Checkpoint", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("State")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
+
+                    b.HasKey("RunId")
+                        .HasName("pk_checkpoints");
+
+                    b.ToTable("checkpoints", "pwgf");
+                });
+
             modelBuilder.Entity("Pwgf.Infrastructure.Entities.Comparison", b =>
                 {
                     b.Property<Guid>("Id")
@@ -86,6 +111,14 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CancelRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancel_requested_at");
+
                     b.Property<Guid>("ComparisonId")
                         .HasColumnType("uuid")
                         .HasColumnName("comparison_id");
@@ -118,10 +151,18 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
                     b.Property<string>("JobId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("job_id");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasColumnType("text")
+                        .HasColumnName("lease_owner");
 
                     b.Property<long>("Seed")
                         .HasColumnType("bigint")
@@ -145,6 +186,12 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("steps");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_runs");
 
@@ -152,6 +199,16 @@ namespace Pwgf.Migrations.Migrations
                         .HasDatabaseName("ix_runs_comparison_id_status");
 
                     b.ToTable("runs", "pwgf");
+                });
+
+            modelBuilder.Entity("Pwgf.Infrastructure.Entities.Checkpoint", b =>
+                {
+                    b.HasOne("Pwgf.Infrastructure.Entities.Run", null)
+                        .WithOne()
+                        .HasForeignKey("Pwgf.Infrastructure.Entities.Checkpoint", "RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_checkpoints_runs_run_id");
                 });
 
             modelBuilder.Entity("Pwgf.Infrastructure.Entities.MetricRow", b =>

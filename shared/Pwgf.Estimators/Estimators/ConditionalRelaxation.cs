@@ -23,7 +23,7 @@ public sealed class ConditionalRelaxation : ISelfTuningEstimator
     private readonly double _initialTemperature;
     private readonly double _initialScale;
     private readonly List<Parameter> _tunables = [];  // eta, log lambda, then r: W1 [h, d], b1 [h], W2 [1, h], b2 [1]
-    private optim.Optimizer? _tuner;
+    private OptimizerHelper? _tuner;
 
     public ConditionalRelaxation(bool learnedNetwork, double temperature, double scale, int hidden, double tuningRate)
     {
@@ -94,21 +94,48 @@ public sealed class ConditionalRelaxation : ISelfTuningEstimator
     {
         if (_tuner is not null) return;
         var (dtype, device) = (parameters.dtype, parameters.device);
-        _tunables.Add(new Parameter(tensor(_initialScale, dtype, device)));
-        _tunables.Add(new Parameter(tensor(Math.Log(_initialTemperature), dtype, device)));
+        var initial = new List<Tensor> { tensor(_initialScale, dtype, device), tensor(Math.Log(_initialTemperature), dtype, device) };
         if (_learnedNetwork)
         {
             long dims = parameters.shape[1];
             using var generator = new Generator(0x7e1a7, device);
             double bound = 1 / Math.Sqrt(dims);
-            _tunables.Add(new Parameter((rand([_hidden, dims], dtype, device, generator: generator) * 2 - 1) * bound));
-            _tunables.Add(new Parameter(zeros(_hidden, dtype, device)));
-            _tunables.Add(new Parameter(zeros(1, _hidden, dtype: dtype, device: device)));
-            _tunables.Add(new Parameter(zeros(1, dtype, device)));
+            initial.Add((rand([_hidden, dims], dtype, device, generator: generator) * 2 - 1) * bound);
+            initial.Add(zeros(_hidden, dtype, device));
+            initial.Add(zeros(1, _hidden, dtype: dtype, device: device));
+            initial.Add(zeros(1, dtype, device));
         }
-        // They outlive the caller's dispose scope (a training step): they belong to this estimator.
-        foreach (var parameter in _tunables) parameter.DetachFromDisposeScope();
-        _tuner = optim.Adam(_tunables, _tuningRate > 0 ? _tuningRate : 1e-3);
+        Adopt(initial);
+    }
+
+    private void Adopt(IEnumerable<Tensor> values)
+    {
+        foreach (var value in values)
+        {
+            // They outlive the caller's dispose scope (a training step): they belong to this estimator.
+            var parameter = new Parameter(value.detach().clone());
+            parameter.DetachFromDisposeScope();
+            _tunables.Add(parameter);
+        }
+        _tuner = (OptimizerHelper)optim.Adam(_tunables, _tuningRate > 0 ? _tuningRate : 1e-3);
+    }
+
+    public void SaveState(BinaryWriter writer)
+    {
+        writer.Write(_tunables.Count);
+        foreach (var parameter in _tunables) parameter.Save(writer);
+        _tuner?.save_state_dict(writer);
+    }
+
+    public void LoadState(BinaryReader reader)
+    {
+        int count = reader.ReadInt32();
+        if (count == 0) return;
+        if (_tuner is not null) throw new InvalidOperationException("Load a control variate before first use.");
+        var values = new List<Tensor>();
+        for (int i = 0; i < count; i++) values.Add(Tensor.Load(reader));
+        Adopt(values);
+        _tuner!.load_state_dict(reader);
     }
 
     public void Dispose()

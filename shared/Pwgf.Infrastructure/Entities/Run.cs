@@ -33,27 +33,50 @@ public sealed class Run
     public int Step { get; private set; }
     public string? Device { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The Hangfire job that trains the run; set by <see cref="RunJobs.AttachJobsAsync"/>.</summary>
     public string? JobId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? StartedAt { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
 
-    public void AttachJob(string jobId) => JobId = jobId;
+    /// <summary>The worker process that trains the run now (its lease), renewed by every progress report.</summary>
+    public string? LeaseOwner { get; private set; }
 
-    public void Start(string device, DateTimeOffset now)
+    public DateTimeOffset? HeartbeatAt { get; private set; }
+
+    /// <summary>Executions started so far; a run whose worker keeps vanishing is failed after a bounded number.</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>When someone asked a running run to stop; the worker honours it at its next flush.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; private set; }
+
+    /// <summary>PostgreSQL's xmin: the API and a worker never overwrite each other's change of the same run.</summary>
+    public uint Version { get; private set; }
+
+    /// <summary>Starts (or, from a checkpoint, resumes) training at <paramref name="fromStep"/> completed steps.</summary>
+    public void Start(string device, string owner, DateTimeOffset now, int fromStep = 0)
     {
         Require(Status is RunStatus.Queued, "start");
+        if (fromStep < 0 || fromStep > Steps) throw new ArgumentOutOfRangeException(nameof(fromStep), fromStep, $"Must be within 0..{Steps}.");
         Status = RunStatus.Running;
         Device = device;
-        Step = 0;
-        StartedAt = now;
+        Step = fromStep;
+        StartedAt ??= now;
+        LeaseOwner = owner;
+        HeartbeatAt = now;
+        Attempts++;
     }
 
-    public void ReportProgress(int step)
+    /// <summary>Whether another worker holds a live lease on the run (so a second execution must leave it alone).</summary>
+    public bool IsHeldByAnother(string owner, DateTimeOffset now, TimeSpan leaseTimeout) =>
+        Status == RunStatus.Running && LeaseOwner != owner && HeartbeatAt > now - leaseTimeout;
+
+    public void ReportProgress(int step, DateTimeOffset now)
     {
         Require(Status is RunStatus.Running, "report progress");
         if (step < 0 || step > Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"Step must be within 0..{Steps}.");
         Step = step;
+        HeartbeatAt = now;
     }
 
     public void Succeed(DateTimeOffset now)
@@ -71,11 +94,41 @@ public sealed class Run
         FinishedAt = now;
     }
 
-    /// <summary>Back to the queue after the worker was asked to shut down mid-run; the next execution starts again.</summary>
+    /// <summary>
+    /// Stops the run: a queued run is Cancelled at once and never starts; a running one is marked, and its worker
+    /// ends it Cancelled within a flush interval. Asking again, or asking a finished run, changes nothing.
+    /// </summary>
+    public void RequestCancel(DateTimeOffset now)
+    {
+        if (Status == RunStatus.Queued)
+        {
+            Status = RunStatus.Cancelled;
+            CancelRequestedAt = now;
+            FinishedAt = now;
+        }
+        else if (Status == RunStatus.Running && CancelRequestedAt is null)
+        {
+            CancelRequestedAt = now;
+        }
+    }
+
+    /// <summary>The worker stopped the run on request.</summary>
+    public void ConfirmCancelled(DateTimeOffset now)
+    {
+        Require(Status is RunStatus.Running && CancelRequestedAt is not null, "be cancelled");
+        Status = RunStatus.Cancelled;
+        FinishedAt = now;
+    }
+
+    /// <summary>
+    /// Back to the queue: its worker is shutting down, or vanished (lease expired). The next execution resumes
+    /// from the run's last checkpoint.
+    /// </summary>
     public void Requeue()
     {
         Require(Status is RunStatus.Running, "requeue");
         Status = RunStatus.Queued;
+        LeaseOwner = null;
     }
 
     private void Require(bool allowed, string action)

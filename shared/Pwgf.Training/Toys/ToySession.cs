@@ -16,7 +16,7 @@ public sealed class ToySession : ITrainingSession
     private readonly ToyProblem _problem;
     private readonly IGradientEstimator _estimator;
     private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
-    private readonly optim.Optimizer _optimizer;
+    private readonly TorchSharp.Modules.OptimizerHelper _optimizer;
     private readonly Generator _training;
     private readonly Generator _diagnostics;
 
@@ -77,6 +77,30 @@ public sealed class ToySession : ITrainingSession
             metrics.Add(new("grad_log_variance", Math.Log(variance)));
         }
         return metrics;
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        _theta.Save(writer);
+        _optimizer.save_state_dict(writer);
+        _training.get_state().Save(writer);
+        _diagnostics.get_state().Save(writer);
+        (_estimator as ISelfTuningEstimator)?.SaveState(writer);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        using (var theta = Tensor.Load(reader))
+        using (no_grad())
+        {
+            _theta.copy_(theta);
+        }
+        _optimizer.load_state_dict(reader);
+        using var training = Tensor.Load(reader);
+        using var diagnostics = Tensor.Load(reader);
+        _training.set_state(training);
+        _diagnostics.set_state(diagnostics);
+        (_estimator as ISelfTuningEstimator)?.LoadState(reader);
     }
 
     /// <summary>The parameters repeated for n independent examples: [n, dims(, K)].</summary>

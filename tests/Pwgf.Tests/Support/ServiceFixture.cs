@@ -48,6 +48,16 @@ public sealed class ServiceFixture : IAsyncLifetime
         return worker;
     }
 
+    /// <summary>One more worker started the operator's way, with ./pwgf worker.</summary>
+    public ServiceProcess StartWorkerWithScript()
+    {
+        var worker = ServiceProcess.Script(Environment(), "worker");
+        _workers.Add(worker);
+        return worker;
+    }
+
+    public IReadOnlyList<ServiceProcess> Workers => _workers;
+
     public string Logs => $"--- api ---\n{_api?.Output}\n" + string.Join("\n", _workers.Select((w, i) => $"--- worker {i} ---\n{w.Output}"));
 
     public async Task<ComparisonDetails> GetComparisonAsync(Guid id) =>
@@ -87,6 +97,9 @@ public sealed class ServiceFixture : IAsyncLifetime
     {
         ["ConnectionStrings__Pwgf"] = ConnectionString,
         ["Worker__FlushInterval"] = "00:00:00.200",
+        ["Worker__CheckpointEvery"] = "2000",
+        ["Worker__LeaseTimeout"] = "00:00:04",
+        ["Worker__ReaperInterval"] = "00:00:00.500",
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
     };

@@ -28,14 +28,22 @@ public sealed class ServiceProcess : IDisposable
     public static ServiceProcess Start(string dll, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first ({dll} is missing).", dll);
-        var info = new ProcessStartInfo("dotnet")
+        return Launch("dotnet", [dll, .. arguments], Path.GetDirectoryName(dll)!, environment);
+    }
+
+    /// <summary>A command of the repository's ./pwgf script, as an operator would run it.</summary>
+    public static ServiceProcess Script(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Launch("bash", [Path.Combine(Repository.Root, "pwgf"), .. arguments], Repository.Root, environment);
+
+    private static ServiceProcess Launch(string program, string[] arguments, string directory, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = directory,
         };
-        info.ArgumentList.Add(dll);
         foreach (string argument in arguments) info.ArgumentList.Add(argument);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
