@@ -19,6 +19,9 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
             comparison.Property(c => c.Task).HasMaxLength(64);
             comparison.Property(c => c.Specification).HasColumnType("jsonb");
             comparison.HasIndex(c => c.CreatedAt);
+            comparison.Property(c => c.RequestHash).HasMaxLength(64);
+            comparison.Property(c => c.IdempotencyKey).HasMaxLength(200);
+            comparison.HasIndex(c => c.IdempotencyKey).IsUnique();
             comparison.HasMany(c => c.Runs).WithOne().HasForeignKey(r => r.ComparisonId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -30,6 +33,7 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
             run.Property(r => r.Device).HasMaxLength(16);
             run.Property(r => r.JobId).HasMaxLength(64);
             run.Property(r => r.Version).IsRowVersion();
+            run.Property(r => r.ConfigHash).HasMaxLength(64);
             run.HasIndex(r => new { r.ComparisonId, r.Status });
         });
 

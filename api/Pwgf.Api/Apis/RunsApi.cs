@@ -72,7 +72,7 @@ public static class RunsApi
     internal static RunDetails ToDetails(Run run)
     {
         var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)!;
-        return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed,
+        return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed, run.ConfigHash,
             run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
     }
 

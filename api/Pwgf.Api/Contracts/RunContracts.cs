@@ -8,6 +8,7 @@ public sealed record RunDetails(
     string Estimator,
     IReadOnlyDictionary<string, double> EstimatorParameters,
     long Seed,
+    string ConfigHash,
     RunStatus Status,
     int Step,
     int Steps,

@@ -59,6 +59,17 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.Property<string>("Specification")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -75,6 +86,10 @@ namespace Pwgf.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_comparisons_created_at");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_comparisons_idempotency_key");
 
                     b.ToTable("comparisons", "pwgf");
                 });
@@ -122,6 +137,12 @@ namespace Pwgf.Migrations.Migrations
                     b.Property<Guid>("ComparisonId")
                         .HasColumnType("uuid")
                         .HasColumnName("comparison_id");
+
+                    b.Property<string>("ConfigHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("config_hash");
 
                     b.Property<string>("Configuration")
                         .IsRequired()

@@ -5,11 +5,13 @@ public sealed class Comparison
 {
     private Comparison() { }
 
-    public Comparison(string task, string specification, DateTimeOffset createdAt)
+    public Comparison(string task, string specification, string requestHash, string? idempotencyKey, DateTimeOffset createdAt)
     {
         Id = Guid.CreateVersion7();
         Task = task;
         Specification = specification;
+        RequestHash = requestHash;
+        IdempotencyKey = idempotencyKey;
         CreatedAt = createdAt;
     }
 
@@ -18,6 +20,12 @@ public sealed class Comparison
 
     /// <summary>The normalised request (defaults filled in), as JSON.</summary>
     public string Specification { get; private set; } = "{}";
+
+    /// <summary>Hash of the canonical specification: what an Idempotency-Key replay must match.</summary>
+    public string RequestHash { get; private set; } = "";
+
+    /// <summary>The client's Idempotency-Key, unique when given.</summary>
+    public string? IdempotencyKey { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
     public List<Run> Runs { get; private set; } = [];

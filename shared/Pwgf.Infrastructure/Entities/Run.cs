@@ -8,8 +8,9 @@ public sealed class Run
 {
     private Run() { }
 
-    public Run(Guid comparisonId, string estimator, long seed, int steps, string configuration, DateTimeOffset createdAt)
+    public Run(Guid comparisonId, string estimator, long seed, int steps, string configuration, string configHash, DateTimeOffset createdAt)
     {
+        ConfigHash = configHash;
         Id = Guid.CreateVersion7();
         ComparisonId = comparisonId;
         Estimator = estimator;
@@ -28,6 +29,9 @@ public sealed class Run
 
     /// <summary>The immutable record of the run's hyperparameters (a serialised RunConfiguration).</summary>
     public string Configuration { get; private set; } = "{}";
+
+    /// <summary>Hash of the canonical configuration: equal hashes mean runs that must give identical metrics.</summary>
+    public string ConfigHash { get; private set; } = "";
 
     public RunStatus Status { get; private set; }
     public int Step { get; private set; }
