@@ -1,22 +1,26 @@
 using Pwgf.Api.Apis;
 using Pwgf.Api.Hosting;
+using Pwgf.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApiDefaults();
 builder.AddPersistenceAndJobs();
+builder.AddApiSecurity();
 builder.AddApiDocumentation();
 
 var app = builder.Build();
 app.UseApiDefaults();
+app.UseApiSecurity();
 app.MapApiDocumentation();
 app.MapHealthEndpoints();
 app.MapJobsDashboard();
 
-var v1 = app.MapGroup("/api/v1");
+var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
 v1.MapDiagnosticsApi();
+v1.MapKeysApi();
 
 app.Run();
 

@@ -9,6 +9,7 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
     public DbSet<Run> Runs => Set<Run>();
     public DbSet<MetricRow> Metrics => Set<MetricRow>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -35,6 +36,13 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
             run.Property(r => r.Version).IsRowVersion();
             run.Property(r => r.ConfigHash).HasMaxLength(64);
             run.HasIndex(r => new { r.ComparisonId, r.Status });
+        });
+
+        model.Entity<ApiKey>(key =>
+        {
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.HasIndex(k => k.Hash).IsUnique();
         });
 
         model.Entity<Checkpoint>(checkpoint =>

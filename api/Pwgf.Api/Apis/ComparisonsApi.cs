@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Security;
 using Pwgf.Api.Validation;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -19,12 +20,15 @@ public static class ComparisonsApi
         var group = api.MapGroup("/comparisons").WithTags("Comparisons");
 
         group.MapPost("/", SubmitAsync)
+            .RequireAuthorization(ApiSecurity.SubmitPolicy)
+            .RequireRateLimiting(ApiSecurity.SubmissionLimit)
             .WithName("SubmitComparison")
             .WithSummary("Submit an estimator comparison: one run per estimator x seed, queued for the workers.");
         group.MapGet("/", ListAsync)
             .WithName("ListComparisons")
             .WithSummary("Comparisons, newest first, paged.");
         group.MapPost("/{id:guid}/cancel", CancelAsync)
+            .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("CancelComparison")
             .WithSummary("Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.");
         group.MapGet("/{id:guid}", GetAsync)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Security;
 using Pwgf.Api.Validation;
 using Pwgf.Estimators.Diagnostics;
 using Pwgf.Estimators.Families;
@@ -12,7 +13,9 @@ public static class DiagnosticsApi
     {
         var group = api.MapGroup("/diagnostics").WithTags("Diagnostics");
 
+        // Not a mutation, but it spends CPU on the caller's behalf: it needs a key with the submit scope.
         group.MapPost("/", Audit)
+            .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("AuditGradients")
             .WithSummary("Audit estimators at one parameter point: mean, variance, standard error and bias of their per-sample gradients against the exact gradient.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
@@ -19,6 +20,7 @@ public static class RunsApi
             .WithName("GetRun")
             .WithSummary("One run: estimator, seed, status and progress.");
         group.MapPost("/{id:guid}/cancel", CancelAsync)
+            .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("CancelRun")
             .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.");
         group.MapGet("/{id:guid}/metrics", GetMetricsAsync)

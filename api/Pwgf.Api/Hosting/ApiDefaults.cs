@@ -6,9 +6,13 @@ namespace Pwgf.Api.Hosting;
 
 public static class ApiDefaults
 {
+    public const long MaxRequestBodyBytes = 1_000_000;
+
     /// <summary>ProblemDetails for every error, JSON conventions of the API, and strict request binding.</summary>
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
+        // Requests are small JSON documents; anything bigger is refused (413) before it is read.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);

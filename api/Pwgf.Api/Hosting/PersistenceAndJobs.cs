@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 
 namespace Pwgf.Api.Hosting;
@@ -27,12 +28,13 @@ public static class PersistenceAndJobs
         return app;
     }
 
-    /// <summary>The Hangfire dashboard, for requests from this machine only until API keys arrive.</summary>
+    /// <summary>The Hangfire dashboard, for admin keys only (see DashboardAuthorization).</summary>
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [],
+            AsyncAuthorization = [new DashboardAuthorization()],
             DisplayStorageConnectionString = false,
             DashboardTitle = "PwgfService jobs",
         });

@@ -20,7 +20,14 @@ public sealed class ServiceFixture : IAsyncLifetime
     private ServiceProcess? _api;
 
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The installation's admin key; <see cref="Client"/> sends it with every request.</summary>
+    public string AdminKey { get; } = Pwgf.Infrastructure.Entities.ApiKey.NewSecret();
+
     public HttpClient Client { get; private set; } = new();
+
+    /// <summary>A client that sends no key.</summary>
+    public HttpClient Anonymous { get; private set; } = new();
     public Uri BaseAddress => Client.BaseAddress!;
 
     public async Task InitializeAsync()
@@ -36,7 +43,9 @@ public sealed class ServiceFixture : IAsyncLifetime
         int port = FreePort();
         _api = ServiceProcess.Start(Repository.Program("api", "Pwgf.Api"), Environment(), "--urls", $"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitUntilReadyAsync();
+        Client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        Anonymous = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilReadyAsync(_api, Client);
 
         StartWorker();
     }
@@ -90,11 +99,27 @@ public sealed class ServiceFixture : IAsyncLifetime
         foreach (var worker in _workers) worker.Dispose();
         _api?.Dispose();
         Client.Dispose();
+        Anonymous.Dispose();
         if (ConnectionString.Length > 0) await TestCluster.DropDatabaseAsync(ConnectionString);
+    }
+
+    /// <summary>A second API process on the same database, with extra settings; the caller disposes it.</summary>
+    public async Task<(ServiceProcess Process, HttpClient Client)> StartApiAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        int port = FreePort();
+        var environment = Environment();
+        foreach (var (key, value) in settings) environment[key] = value;
+        var api = ServiceProcess.Start(Repository.Program("api", "Pwgf.Api"), environment, "--urls", $"http://127.0.0.1:{port}");
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        await WaitUntilReadyAsync(api, client);
+        return (api, client);
     }
 
     private Dictionary<string, string> Environment() => new()
     {
+        ["Api__BootstrapAdminKey"] = AdminKey,
+        ["Api__SubmissionsPerMinute"] = "100000", // the suite submits hundreds of (mostly hostile) requests a minute
         ["ConnectionStrings__Pwgf"] = ConnectionString,
         ["Worker__FlushInterval"] = "00:00:00.200",
         ["Worker__CheckpointEvery"] = "2000",
@@ -104,15 +129,15 @@ public sealed class ServiceFixture : IAsyncLifetime
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
     };
 
-    private async Task WaitUntilReadyAsync()
+    private static async Task WaitUntilReadyAsync(ServiceProcess api, HttpClient client)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (_api!.HasExited) throw new InvalidOperationException($"The API exited:\n{_api.Output}");
+            if (api.HasExited) throw new InvalidOperationException($"The API exited:\n{api.Output}");
             try
             {
-                using var response = await Client.GetAsync("/health/ready");
+                using var response = await client.GetAsync("/health/ready");
                 if (response.StatusCode == HttpStatusCode.OK) return;
             }
             catch (HttpRequestException)
@@ -121,7 +146,7 @@ public sealed class ServiceFixture : IAsyncLifetime
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"The API never became ready:\n{_api!.Output}");
+        throw new TimeoutException($"The API never became ready:\n{api.Output}");
     }
 
     private static int FreePort()

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Pwgf.Api.Contracts;
+using Pwgf.Api.Security;
+using Pwgf.Infrastructure;
+using Pwgf.Infrastructure.Entities;
+
+namespace Pwgf.Api.Apis;
+
+/// <summary>API key management, for admin keys.</summary>
+public static class KeysApi
+{
+    public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/keys").WithTags("Keys").RequireAuthorization(ApiSecurity.AdminPolicy);
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateKey")
+            .WithSummary("Create an API key with scopes (submit, admin). Its secret is returned once and never stored.");
+        group.MapGet("/", ListAsync)
+            .WithName("ListKeys")
+            .WithSummary("Every key: name, scopes, created and revoked times (never secrets).");
+        group.MapDelete("/{id:guid}", RevokeAsync)
+            .WithName("RevokeKey")
+            .WithSummary("Revoke a key; requests that carry it get 401 from now on.");
+        return api;
+    }
+
+    public static async Task<Results<Created<CreatedKey>, ValidationProblem>> CreateAsync(
+        CreateKeyRequest request, PwgfDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is not { Length: > 0 and <= 100 }) errors["name"] = ["Required, at most 100 characters."];
+        var scopes = request.Scopes ?? [];
+        if (scopes.Count == 0 || scopes.Any(s => !Scopes.All.Contains(s)))
+        {
+            errors["scopes"] = [$"One or more of: {string.Join(", ", Scopes.All)}."];
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        string secret = ApiKey.NewSecret();
+        var key = new ApiKey(request.Name!, ApiKey.HashOf(secret), scopes.Distinct().ToList(), clock.GetUtcNow());
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/keys/{key.Id}", new CreatedKey(key.Id, key.Name, key.Scopes, secret));
+    }
+
+    public static async Task<Ok<List<KeyDetails>>> ListAsync(PwgfDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.ApiKeys.AsNoTracking()
+            .OrderBy(k => k.CreatedAt)
+            .Select(k => new KeyDetails(k.Id, k.Name, k.Scopes, k.CreatedAt, k.RevokedAt))
+            .ToListAsync(cancellationToken));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        Guid id, PwgfDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (key is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such key.");
+        key.Revoke(clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+}

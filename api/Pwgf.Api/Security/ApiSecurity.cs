@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Pwgf.Api.Security;
+
+/// <summary>API keys with scopes, the policies that use them, and the submission rate limit.</summary>
+public static class ApiSecurity
+{
+    public const string ReadPolicy = "read";
+    public const string SubmitPolicy = "submit";
+    public const string AdminPolicy = "admin";
+    public const string SubmissionLimit = "submissions";
+
+    public static WebApplicationBuilder AddApiSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiSecurityOptions>()
+            .BindConfiguration(ApiSecurityOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(ApiSecurityOptions.Section).Get<ApiSecurityOptions>() ?? new();
+
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ReadPolicy, policy =>
+            {
+                if (options.RequireKeyForReads) policy.RequireAuthenticatedUser();
+                else policy.RequireAssertion(_ => true);
+            })
+            .AddPolicy(SubmitPolicy, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.Submit, Scopes.Admin))
+            .AddPolicy(AdminPolicy, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.Admin));
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(SubmissionLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SubmissionsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many submissions.",
+                        Detail = $"At most {options.SubmissionsPerMinute} submissions per minute per key; try again shortly.",
+                    },
+                });
+            };
+        });
+
+        builder.Services.AddHostedService<AdminKeyBootstrap>();
+        return builder;
+    }
+
+    public static WebApplication UseApiSecurity(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}
