@@ -28,11 +28,15 @@ public static class ServiceCollectionExtensions
 
     /// <summary>
     /// Hangfire on the same database, in its own schema. The migrator installs that schema, so no process races to
-    /// create it at start-up. Sliding invisibility keeps a long run from being handed to a second worker.
+    /// create it at start-up. Sliding invisibility keeps a long run from being handed to a second worker however
+    /// long it trains (Jobs:InvisibilityTimeout only bounds how long a job of a dead server stays invisible).
     /// </summary>
     public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, IConfiguration configuration)
     {
         string connection = configuration.RequireConnectionString();
+        var invisibility = configuration["Jobs:InvisibilityTimeout"] is { Length: > 0 } text
+            ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+            : TimeSpan.FromMinutes(30);
         return services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -44,6 +48,7 @@ public static class ServiceCollectionExtensions
                     SchemaName = HangfireSchema,
                     PrepareSchemaIfNecessary = false,
                     UseSlidingInvisibilityTimeout = true,
+                    InvisibilityTimeout = invisibility,
                     EnableLongPolling = true,
                     QueuePollInterval = TimeSpan.FromSeconds(5),
                 }));

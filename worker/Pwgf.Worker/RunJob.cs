@@ -60,7 +60,7 @@ public sealed partial class RunJob(
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
-            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, clock), cancellationToken);
+            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, identity.Name, clock, logger), cancellationToken);
 
             run.Succeed(clock.GetUtcNow());
             if (!await TrySaveAsync(run, CancellationToken.None))
@@ -70,6 +70,11 @@ public sealed partial class RunJob(
                 await db.SaveChangesAsync(CancellationToken.None);
             }
             LogSucceeded(runId);
+        }
+        catch (LeaseLostException)
+        {
+            // The reaper handed the run to another execution while this one could not report (database outage).
+            LogLeaseLost(runId);
         }
         catch (TrainingStoppedException stopped)
         {
@@ -128,40 +133,6 @@ public sealed partial class RunJob(
         return task.Start(configuration, estimator, Devices.Best());
     }
 
-    /// <summary>
-    /// Each report writes its metric batch and the run's step in one transaction. The run row carries a version
-    /// (xmin): when the API has changed it since (a cancel request), the save fails, the run is reloaded and the
-    /// batch written again (metric writes are idempotent); a pending cancel request then tells the loop to stop.
-    /// </summary>
-    private sealed class DatabaseProgressSink(PwgfDbContext db, Run run, TimeProvider clock) : IProgressSink
-    {
-        private const int Attempts = 3;
-
-        public async Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
-        {
-            for (int attempt = 1; ; attempt++)
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await db.WriteAsync(run.Id, points, cancellationToken);
-                run.ReportProgress(step, clock.GetUtcNow());
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    return run.CancelRequestedAt is null;
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    await db.Entry(run).ReloadAsync(cancellationToken);
-                }
-            }
-        }
-
-        public Task CheckpointAsync(int step, byte[] state, CancellationToken cancellationToken) =>
-            db.SaveCheckpointAsync(run.Id, step, state, clock.GetUtcNow(), cancellationToken);
-    }
-
     [LoggerMessage(LogLevel.Warning, "Run {RunId} does not exist; nothing to do")]
     private partial void LogMissing(Guid runId);
 
@@ -173,6 +144,9 @@ public sealed partial class RunJob(
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} started: {Task} with {Estimator}, seed {Seed}, on {Device}, from step {FromStep}")]
     private partial void LogStarted(Guid runId, string task, string estimator, long seed, string device, int fromStep);
+
+    [LoggerMessage(LogLevel.Warning, "Run {RunId} was handed to another execution while this one could not report; leaving it")]
+    private partial void LogLeaseLost(Guid runId);
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} cancelled on request at step {Step}")]
     private partial void LogCancelled(Guid runId, int step);

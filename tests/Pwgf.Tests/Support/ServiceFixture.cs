@@ -123,6 +123,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         ["ConnectionStrings__Pwgf"] = ConnectionString,
         ["Worker__FlushInterval"] = "00:00:00.200",
         ["Worker__CheckpointEvery"] = "2000",
+        ["Jobs__InvisibilityTimeout"] = "00:00:02",
         ["Worker__LeaseTimeout"] = "00:00:04",
         ["Worker__ReaperInterval"] = "00:00:00.500",
         ["Logging__LogLevel__Default"] = "Information",

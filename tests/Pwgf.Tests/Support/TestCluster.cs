@@ -11,8 +11,16 @@ namespace Pwgf.Tests.Support;
 public static class TestCluster
 {
     private static readonly Lazy<string> AdminConnection = new(StartOrReuse, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static string? _directory = Environment.GetEnvironmentVariable("PWGF_TEST_PGDIR");
 
     public static string Admin => AdminConnection.Value;
+
+    /// <summary>Restarts the cluster (fast shutdown: open connections are cut), as an operator or a crash would.</summary>
+    public static void Restart()
+    {
+        _ = Admin;
+        Script("pg", "restart", _directory ?? throw new InvalidOperationException("PWGF_TEST_PGDIR is not set."));
+    }
 
     public static async Task<string> CreateDatabaseAsync(string prefix)
     {
@@ -39,6 +47,7 @@ public static class TestCluster
         if (Environment.GetEnvironmentVariable("PWGF_TEST_CONNECTION") is { Length: > 0 } given) return given;
 
         string directory = Directory.CreateTempSubdirectory("pwgf-test-pg-").FullName;
+        _directory = directory;
         Script("pg", "start", directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

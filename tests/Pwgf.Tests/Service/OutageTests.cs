@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.Tests.Support;
+
+namespace Pwgf.Tests.Service;
+
+/// <summary>The database restarting under a running run, and Hangfire's invisibility timeout shorter than a run.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class OutageTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task A_run_survives_a_postgresql_restart_in_the_middle()
+    {
+        var id = await SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["st"], "seeds": [31], "steps": 30000, "evalEvery": 200}
+            """);
+        var before = (await PollAsync(id, c => c.Runs[0].Status == RunStatus.Running && c.Runs[0].Step >= 2500)).Runs[0];
+        Assert.True(before.Status == RunStatus.Running && before.Step < before.Steps, "the run must still be training when the database goes down");
+
+        TestCluster.Restart();
+
+        var comparison = await PollAsync(id, c => c.Runs[0].Status.IsFinal());
+        var run = comparison.Runs[0];
+        Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Error}\n{service.Logs}");
+        var loss = await service.GetMetricAsync(run.Id, "loss");
+        Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
+    }
+
+    [Fact]
+    public async Task A_run_longer_than_the_invisibility_timeout_executes_once()
+    {
+        // The fixture sets Hangfire's invisibility timeout to 2 s; a second worker stands ready to take the job.
+        service.StartWorker();
+        var id = await SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["reinforce-loo"], "seeds": [32], "steps": 20000, "evalEvery": 100}
+            """);
+        var comparison = await PollAsync(id, c => c.Runs[0].Status.IsFinal());
+        var run = comparison.Runs[0];
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.True(run.FinishedAt - run.StartedAt > TimeSpan.FromSeconds(4), $"the run took only {run.FinishedAt - run.StartedAt}");
+        Assert.Equal(1, run.Attempts);
+        Assert.Equal(1, await ProcessingStatesAsync(run.Id));
+    }
+
+    /// <summary>How many times Hangfire moved the run's job to Processing (a second execution would add one).</summary>
+    private async Task<long> ProcessingStatesAsync(Guid runId)
+    {
+        await using var connection = new NpgsqlConnection(service.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(*) FROM hangfire.state s JOIN pwgf.runs r ON s.jobid = r.job_id::bigint
+            WHERE r.id = @run AND s.name = 'Processing'
+            """, connection);
+        command.Parameters.AddWithValue("run", runId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Polls, riding out the seconds in which the API itself cannot reach the database.</summary>
+    private async Task<ComparisonDetails> PollAsync(Guid id, Func<ComparisonDetails, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            try
+            {
+                var comparison = await service.GetComparisonAsync(id);
+                if (condition(comparison) || comparison.Runs.All(r => r.Status.IsFinal())) return comparison;
+            }
+            catch (HttpRequestException)
+            {
+                // 500 while the database restarts
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"comparison {id} never got there\n{service.Logs}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<Guid> SubmitAsync(string json)
+    {
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
+    }
+}
