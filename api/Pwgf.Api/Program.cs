@@ -7,12 +7,14 @@ builder.AddApiDefaults();
 builder.AddPersistenceAndJobs();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
+builder.AddObservability();
 
 var app = builder.Build();
 app.UseApiDefaults();
 app.UseApiSecurity();
 app.MapApiDocumentation();
 app.MapHealthEndpoints();
+app.MapObservability();
 app.MapJobsDashboard();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);

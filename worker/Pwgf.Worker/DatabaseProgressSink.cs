@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
+using Pwgf.Infrastructure.Telemetry;
 using Pwgf.Training;
 
 namespace Pwgf.Worker;
@@ -17,12 +18,32 @@ public sealed class LeaseLostException(Guid runId) : Exception($"Run {runId} is 
 /// a pending cancel request then tells the loop to stop, a lost lease ends this execution. While the database is
 /// unreachable (a restart), reports are retried for up to <see cref="Outage"/>, so training pauses instead of failing.
 /// </summary>
-public sealed partial class DatabaseProgressSink(PwgfDbContext db, Run run, string owner, TimeProvider clock, ILogger logger) : IProgressSink
+public sealed partial class DatabaseProgressSink(
+    PwgfDbContext db, Run run, string owner, PwgfMetrics metrics, TimeProvider clock, ILogger logger) : IProgressSink
 {
     public static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
     private const int ConflictAttempts = 3;
 
-    public Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken) =>
+    private readonly KeyValuePair<string, object?> _estimator = new("estimator", run.Estimator);
+    private int _reportedStep = run.Step;
+    private long _reportedAt = clock.GetTimestamp();
+
+    public async Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
+    {
+        long started = clock.GetTimestamp();
+        bool goOn = await WriteProgressAsync(step, points, cancellationToken);
+        long finished = clock.GetTimestamp();
+
+        metrics.MetricWriteDuration.Record(clock.GetElapsedTime(started, finished).TotalMilliseconds, _estimator);
+        metrics.MetricPointsWritten.Add(points.Count, _estimator);
+        metrics.StepsCompleted.Add(step - _reportedStep, _estimator);
+        double seconds = clock.GetElapsedTime(_reportedAt, started).TotalSeconds;
+        if (seconds > 0) metrics.StepRate.Record((step - _reportedStep) / seconds, _estimator);
+        (_reportedStep, _reportedAt) = (step, finished);
+        return goOn;
+    }
+
+    private Task<bool> WriteProgressAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken) =>
         WhileDatabaseIsDownAsync(async () =>
         {
             for (int attempt = 1; ; attempt++)

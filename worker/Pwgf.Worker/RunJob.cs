@@ -6,6 +6,7 @@ using Pwgf.Estimators;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
+using Pwgf.Infrastructure.Telemetry;
 using Pwgf.Training;
 using static TorchSharp.torch;
 
@@ -16,6 +17,7 @@ public sealed partial class RunJob(
     PwgfDbContext db,
     TimeProvider clock,
     WorkerIdentity identity,
+    PwgfMetrics metrics,
     IOptions<WorkerOptions> options,
     ILogger<RunJob> logger) : IRunJob
 {
@@ -60,7 +62,7 @@ public sealed partial class RunJob(
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
-            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, identity.Name, clock, logger), cancellationToken);
+            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger), cancellationToken);
 
             run.Succeed(clock.GetUtcNow());
             if (!await TrySaveAsync(run, CancellationToken.None))

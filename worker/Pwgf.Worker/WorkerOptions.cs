@@ -39,6 +39,10 @@ public sealed class WorkerOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>Port on 127.0.0.1 where this worker serves Prometheus metrics at /metrics; 0 serves none.</summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; }
+
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
     [Range(0, 256)]
     public int TorchThreads { get; set; }

@@ -3,6 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pwgf.Infrastructure.Jobs;
+using Pwgf.Infrastructure.Telemetry;
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Metrics;
 
 namespace Pwgf.Worker;
 
@@ -17,6 +20,12 @@ public static class WorkerRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<LeaseReaper>();
+
+        int metricsPort = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.MetricsPort ?? 0;
+        builder.Services.AddPwgfTelemetry(builder.Configuration, metrics =>
+        {
+            if (metricsPort > 0) metrics.AddPrometheusHttpListener(listener => (listener.Host, listener.Port) = ("127.0.0.1", metricsPort));
+        });
         builder.Services.AddScoped<IRunJob, RunJob>();
         builder.Services.AddHangfireServer((services, server) =>
         {

@@ -16,11 +16,14 @@ public static class PersistenceAndJobs
     {
         builder.Services.AddPwgfDatabase(builder.Configuration);
         builder.Services.AddPwgfHangfire(builder.Configuration);
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
+            .AddCheck<HangfireStorageReadyCheck>("hangfire-storage", tags: [ReadyTag]);
         return builder;
     }
 
-    /// <summary>/health/live: the process answers. /health/ready: the database is reachable and fully migrated.</summary>
+    /// <summary>/health/live: the process answers. /health/ready: the database is reachable and fully migrated, and
+    /// Hangfire's storage answers.</summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -52,10 +52,17 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public ServiceProcess StartWorker()
     {
-        var worker = ServiceProcess.Start(Repository.Program("worker", "Pwgf.Worker"), Environment());
+        // Every worker serves its Prometheus metrics on a port of its own.
+        int metricsPort = FreePort();
+        var environment = Environment();
+        environment["Worker__MetricsPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var worker = ServiceProcess.Start(Repository.Program("worker", "Pwgf.Worker"), environment);
         _workers.Add(worker);
+        WorkerMetricsPorts.Add(metricsPort);
         return worker;
     }
+
+    public List<int> WorkerMetricsPorts { get; } = [];
 
     /// <summary>One more worker started the operator's way, with ./pwgf worker.</summary>
     public ServiceProcess StartWorkerWithScript()

@@ -20,6 +20,7 @@ public static class TestCluster
     {
         _ = Admin;
         Script("pg", "restart", _directory ?? throw new InvalidOperationException("PWGF_TEST_PGDIR is not set."));
+        NpgsqlConnection.ClearAllPools(); // this process's pooled connections died with the old server
     }
 
     public static async Task<string> CreateDatabaseAsync(string prefix)
