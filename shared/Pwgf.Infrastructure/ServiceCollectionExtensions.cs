@@ -12,15 +12,33 @@ public static class ServiceCollectionExtensions
     public const string ConnectionName = "Pwgf";
     public const string HangfireSchema = "hangfire";
 
-    public static string RequireConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString(ConnectionName) is { Length: > 0 } connection
-            ? connection
-            : throw new InvalidOperationException(
-                $"No connection string: set ConnectionStrings__{ConnectionName} (./pwgf up does this for its private cluster).");
-
-    public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Connections each kind of process may hold (EF Core and Hangfire share one Npgsql pool per process).</summary>
+    public static class PoolSizes
     {
-        string connection = configuration.RequireConnectionString();
+        public const int Api = 30;
+        public const int Worker = 15;
+        public const int Migrator = 5;
+    }
+
+    /// <summary>
+    /// The connection string, with the process's pool bounded: Database:MaxPoolSize if configured, else
+    /// <paramref name="defaultPoolSize"/>. Sized so that an API and many workers stay inside PostgreSQL's
+    /// max_connections (README, "Connections").
+    /// </summary>
+    public static string RequireConnectionString(this IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
+    {
+        if (configuration.GetConnectionString(ConnectionName) is not { Length: > 0 } connection)
+        {
+            throw new InvalidOperationException(
+                $"No connection string: set ConnectionStrings__{ConnectionName} (./pwgf up does this for its private cluster).");
+        }
+        int poolSize = int.TryParse(configuration["Database:MaxPoolSize"], out int configured) && configured > 0 ? configured : defaultPoolSize;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = poolSize }.ConnectionString;
+    }
+
+    public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
+    {
+        string connection = configuration.RequireConnectionString(defaultPoolSize);
         return services.AddDbContextPool<PwgfDbContext>(options => options
             .UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
             .UseSnakeCaseNamingConvention());
@@ -31,9 +49,9 @@ public static class ServiceCollectionExtensions
     /// create it at start-up. Sliding invisibility keeps a long run from being handed to a second worker however
     /// long it trains (Jobs:InvisibilityTimeout only bounds how long a job of a dead server stays invisible).
     /// </summary>
-    public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
     {
-        string connection = configuration.RequireConnectionString();
+        string connection = configuration.RequireConnectionString(defaultPoolSize);
         var invisibility = configuration["Jobs:InvisibilityTimeout"] is { Length: > 0 } text
             ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
             : TimeSpan.FromMinutes(30);

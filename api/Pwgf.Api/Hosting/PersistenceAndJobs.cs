@@ -14,8 +14,8 @@ public static class PersistenceAndJobs
     /// <summary>The database, the Hangfire client (the API enqueues, it never runs jobs) and the readiness check.</summary>
     public static WebApplicationBuilder AddPersistenceAndJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddPwgfDatabase(builder.Configuration);
-        builder.Services.AddPwgfHangfire(builder.Configuration);
+        builder.Services.AddPwgfDatabase(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
+        builder.Services.AddPwgfHangfire(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageReadyCheck>("hangfire-storage", tags: [ReadyTag]);
