@@ -28,6 +28,7 @@ public static class DiagnosticsApi
     /// </summary>
     public static Results<Ok<DiagnosticsResponse>, ValidationProblem, ProblemHttpResult> Audit(
         DiagnosticsRequest request,
+        IConfiguration configuration,
         CancellationToken cancellationToken)
     {
         var plan = DiagnosticsValidator.Validate(request, out var errors, out string? exceededLimits);
@@ -41,15 +42,27 @@ public static class DiagnosticsApi
         var family = LatentFamily.Of(plan.Distribution);
         var exact = GradientAudit.ExactGradient(family, plan.Point, plan.Dims, plan.Classes, plan.Objective);
         var results = new List<EstimatorAudit>();
-        foreach (var planned in plan.Estimators)
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var allowed = configuration.GetValue<TimeSpan?>("Diagnostics:MaxComputeTime") ?? DiagnosticsLimits.MaxComputeTime;
+        budget.CancelAfter(allowed);
+        try
         {
-            var estimator = planned.Definition.Build(plan.Distribution, planned.Parameters);
-            // Estimators that own tensors (a tuned control variate) release them here, not at finalisation.
-            using var owned = estimator as IDisposable;
-            var audit = GradientAudit.Run(family, plan.Point, plan.Dims, plan.Classes, plan.Objective, estimator,
-                plan.Samples, plan.Seed, cancellationToken: cancellationToken);
-            results.Add(new EstimatorAudit(planned.Definition.Name, planned.Parameters, audit.Evaluations, audit.Mean,
-                audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity));
+            foreach (var planned in plan.Estimators)
+            {
+                var estimator = planned.Definition.Build(plan.Distribution, planned.Parameters);
+                // Estimators that own tensors (a tuned control variate) release them here, not at finalisation.
+                using var owned = estimator as IDisposable;
+                var audit = GradientAudit.Run(family, plan.Point, plan.Dims, plan.Classes, plan.Objective, estimator,
+                    plan.Samples, plan.Seed, cancellationToken: budget.Token);
+                results.Add(new EstimatorAudit(planned.Definition.Name, planned.Parameters, audit.Evaluations, audit.Mean,
+                    audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity));
+            }
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The diagnostics request exceeds a limit.",
+                detail: $"The audit needed more than its compute budget of {allowed.TotalSeconds} s; use fewer samples, estimators or draws.");
         }
         return TypedResults.Ok(new DiagnosticsResponse(exact, results));
     }
