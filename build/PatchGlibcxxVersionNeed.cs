@@ -24,7 +24,7 @@ public class PatchGlibcxxVersionNeed : Task
 
     public override bool Execute()
     {
-        string? system = Array.Find(SystemLibstdcxx, File.Exists);
+        string system = Array.Find(SystemLibstdcxx, File.Exists);
         if (system == null)
         {
             Log.LogMessage(MessageImportance.Low, "No system libstdc++ found; leaving {0} as shipped.", Library);

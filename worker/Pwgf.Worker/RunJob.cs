@@ -53,12 +53,7 @@ public sealed partial class RunJob(
         {
             using var session = StartSession(configuration);
             int fromStep = await ResumeAsync(session, runId, cancellationToken);
-            run.Start(session.Device, identity.Name, clock.GetUtcNow(), fromStep);
-            if (!await TrySaveAsync(run, cancellationToken))
-            {
-                LogAlreadyFinal(runId, run.Status); // cancelled while this job was starting
-                return;
-            }
+            if (!await TryStartAsync(run, session.Device, fromStep, cancellationToken)) return;
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
@@ -98,6 +93,26 @@ public sealed partial class RunJob(
             await db.SaveChangesAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Marks the run Running under this worker's lease. The row may change between loading and saving it (the API
+    /// storing the job id, a cancel request, another execution): then it is reloaded and looked at again.
+    /// </summary>
+    private async Task<bool> TryStartAsync(Run run, string device, int fromStep, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; attempt <= 5; attempt++)
+        {
+            run.Start(device, identity.Name, clock.GetUtcNow(), fromStep);
+            if (await TrySaveAsync(run, cancellationToken)) return true;
+            if (run.Status.IsFinal() || run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
+            {
+                LogAlreadyFinal(run.Id, run.Status);
+                return false;
+            }
+            if (run.Status == RunStatus.Running) run.Requeue(); // a stale lease, as at the start of ExecuteAsync
+        }
+        throw new InvalidOperationException($"Run {run.Id} kept changing while this worker tried to start it.");
     }
 
     /// <summary>Loads the run's latest checkpoint into the session, if there is one; returns the step it holds.</summary>
@@ -141,7 +156,7 @@ public sealed partial class RunJob(
     [LoggerMessage(LogLevel.Information, "Run {RunId} is being trained by {Owner}, whose lease is live; this execution leaves it")]
     private partial void LogHeld(Guid runId, string? owner);
 
-    [LoggerMessage(LogLevel.Information, "Run {RunId} is already {Status}; nothing to do")]
+    [LoggerMessage(LogLevel.Information, "Run {RunId} is {Status} and not for this execution; nothing to do")]
     private partial void LogAlreadyFinal(Guid runId, RunStatus status);
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} started: {Task} with {Estimator}, seed {Seed}, on {Device}, from step {FromStep}")]

@@ -46,9 +46,9 @@ public sealed class ApiKeyTests(ServiceFixture service)
         using var client = ClientWith(submitKey);
         long before = await CountAsync();
 
-        using var keys = await client.PostAsync("/api/v1/keys", ComparisonLifecycleTests.Body("""{"name": "y", "scopes": ["admin"]}"""));
+        using var keys = await client.PostAsync("/api/v1/keys", ServiceFixture.Body("""{"name": "y", "scopes": ["admin"]}"""));
         using var dashboard = await client.GetAsync("/hangfire");
-        using var submitted = await client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(Submission));
+        using var submitted = await client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(Submission));
 
         Assert.Equal(HttpStatusCode.Forbidden, keys.StatusCode);
         Assert.Equal("application/problem+json", keys.Content.Headers.ContentType!.MediaType);
@@ -67,7 +67,7 @@ public sealed class ApiKeyTests(ServiceFixture service)
 
         using var revoke = await service.Client.DeleteAsync($"/api/v1/keys/{id}");
         using var client = ClientWith(key);
-        using var refused = await client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(Submission));
+        using var refused = await client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(Submission));
         using var read = await service.Anonymous.GetAsync("/api/v1/estimators");
 
         Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
@@ -100,7 +100,7 @@ public sealed class ApiKeyTests(ServiceFixture service)
             var statuses = new List<HttpStatusCode>();
             for (int i = 0; i < 3; i++)
             {
-                using var response = await client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 0}"""));
+                using var response = await client.PostAsync("/api/v1/comparisons", ServiceFixture.Body("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 0}"""));
                 statuses.Add(response.StatusCode);
             }
             Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
@@ -109,7 +109,7 @@ public sealed class ApiKeyTests(ServiceFixture service)
 
     private async Task<string> CreateKeyAsync(string name, string scope)
     {
-        using var response = await service.Client.PostAsync("/api/v1/keys", ComparisonLifecycleTests.Body($$"""{"name": "{{name}}", "scopes": ["{{scope}}"]}"""));
+        using var response = await service.Client.PostAsync("/api/v1/keys", ServiceFixture.Body($$"""{"name": "{{name}}", "scopes": ["{{scope}}"]}"""));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<CreatedKey>(ServiceFixture.Json))!.Key;
     }
@@ -122,7 +122,7 @@ public sealed class ApiKeyTests(ServiceFixture service)
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string? body) =>
-        client.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : ComparisonLifecycleTests.Body(body) });
+        client.SendAsync(new HttpRequestMessage(method, path) { Content = body is null ? null : ServiceFixture.Body(body) });
 
     /// <summary>A queued run that nothing will train (its comparison is created directly, without a job).</summary>
     private async Task<Guid> AnyRunIdAsync()

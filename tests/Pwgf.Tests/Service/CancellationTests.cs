@@ -14,7 +14,7 @@ public sealed class CancellationTests(ServiceFixture service)
     public async Task Cancelling_a_comparison_ends_every_run_cancelled_within_ten_seconds()
     {
         // Four long runs on one worker: one trains, three wait in the queue.
-        var accepted = await SubmitAsync("""
+        var accepted = await service.SubmitAsync("""
             {"task": "bernoulli-toy", "estimators": ["st", "reinforce-loo"], "seeds": [1, 2], "steps": 5000000, "evalEvery": 1000}
             """);
         await WaitUntilAsync(async () => (await service.GetComparisonAsync(accepted.Id)).Runs.Any(r => r.Status == RunStatus.Running && r.Step > 0));
@@ -32,14 +32,14 @@ public sealed class CancellationTests(ServiceFixture service)
         Assert.All(comparison.Runs.Where(r => r.Id != stopped.Id), run => Assert.Null(run.StartedAt)); // never started
 
         // The worker is free again.
-        var next = await SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20}""");
+        var next = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20}""");
         Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(next.Id, TimeSpan.FromMinutes(1))).Status);
     }
 
     [Fact]
     public async Task Cancelling_a_finished_run_changes_nothing_and_an_unknown_run_is_not_found()
     {
-        var accepted = await SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [9], "steps": 10}""");
+        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [9], "steps": 10}""");
         var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
 
         using var response = await service.Client.PostAsync($"/api/v1/runs/{run.Id}/cancel", null);
@@ -61,12 +61,5 @@ public sealed class CancellationTests(ServiceFixture service)
             if (DateTime.UtcNow > deadline) throw new TimeoutException("condition never held");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<ComparisonAccepted> SubmitAsync(string json)
-    {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!;
     }
 }

@@ -16,7 +16,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
     public async Task Poisson_toy_pwgf_settles_at_the_true_optimum_and_st_at_the_target()
     {
         // The issue's own request: pwgf should approach lambda* = t - 1/2 = 2.9, st the spurious point lambda = t = 3.4.
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", Body("""
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body("""
             {"task": "poisson-toy", "taskOptions": {"dims": 3, "target": 3.4, "batchSize": 16},
              "estimators": ["st", "pwgf"], "seeds": [11, 12], "steps": 800,
              "optimizer": {"name": "adam", "learningRate": 0.03}, "evalEvery": 20}
@@ -48,7 +48,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task Bernoulli_toy_losses_fall_and_st_stops_at_its_spurious_fixed_point()
     {
-        var accepted = await SubmitAsync("""
+        var accepted = await service.SubmitAsync("""
             {"task": "bernoulli-toy", "taskOptions": {"dims": 4, "target": 0.45, "power": 2, "batchSize": 8},
              "estimators": ["st", {"name": "reinforce-loo", "samples": 2}], "seeds": [1], "steps": 1500,
              "optimizer": {"name": "adam", "learningRate": 0.05}, "evalEvery": 50}
@@ -74,7 +74,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task Metric_polling_with_afterStep_returns_only_newer_points()
     {
-        var accepted = await SubmitAsync("""
+        var accepted = await service.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["exact"], "seeds": [5], "steps": 100, "evalEvery": 10}
             """);
         var comparison = await service.WaitForFinalAsync(accepted.Id, RunTimeout);
@@ -95,7 +95,7 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
     [Fact]
     public async Task Runs_and_comparisons_are_listed_and_fetched_by_id()
     {
-        var accepted = await SubmitAsync("""{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [3], "steps": 10}""");
+        var accepted = await service.SubmitAsync("""{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [3], "steps": 10}""");
         var comparison = await service.WaitForFinalAsync(accepted.Id, RunTimeout);
         var run = Assert.Single(comparison.Runs);
 
@@ -126,13 +126,4 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
 
     private static RunDetails Run(ComparisonDetails comparison, string estimatorPrefix) =>
         comparison.Runs.Single(r => r.Estimator.StartsWith(estimatorPrefix, StringComparison.Ordinal));
-
-    private async Task<ComparisonAccepted> SubmitAsync(string json)
-    {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!;
-    }
-
-    internal static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

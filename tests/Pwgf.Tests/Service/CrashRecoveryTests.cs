@@ -19,7 +19,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
     [Fact]
     public async Task A_run_whose_worker_is_killed_finishes_from_its_checkpoint_with_the_metrics_of_an_undisturbed_run()
     {
-        var accepted = await SubmitAsync(Request);
+        var accepted = await service.SubmitAsync(Request);
         // Past the second checkpoint (every 2000 steps in the fixture) and well before the end.
         var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);
         Assert.True(running.Step < running.Steps, "the run finished before the worker could be killed; make it longer");
@@ -38,7 +38,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
 
         // Resuming restored parameters, optimiser moments and random streams: the curve is the undisturbed one.
-        var again = await SubmitAsync(Request);
+        var again = await service.SubmitAsync(Request);
         var undisturbed = Assert.Single((await service.WaitForFinalAsync(again.Id, TimeSpan.FromMinutes(3))).Runs);
         Assert.Equal(1, undisturbed.Attempts);
         Assert.Equal((await service.GetMetricAsync(undisturbed.Id, "loss")).Points, loss.Points);
@@ -56,12 +56,5 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"run stuck at {run.Status} {run.Step}\n{service.Logs}");
             await Task.Delay(50);
         }
-    }
-
-    private async Task<ComparisonAccepted> SubmitAsync(string json)
-    {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!;
     }
 }

@@ -176,7 +176,7 @@ public sealed class DiagnosticsApiTests(ServiceFixture service)
     [MemberData(nameof(MalformedRequests))]
     public async Task A_malformed_request_gets_a_validation_problem_naming_the_field(string json, string field)
     {
-        using var response = await service.Client.PostAsync(Path, ComparisonLifecycleTests.Body(json));
+        using var response = await service.Client.PostAsync(Path, ServiceFixture.Body(json));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {body}");
@@ -214,7 +214,7 @@ public sealed class DiagnosticsApiTests(ServiceFixture service)
     [MemberData(nameof(RequestsPastALimit))]
     public async Task A_request_past_a_limit_gets_422_naming_the_limit(string json, string limit)
     {
-        using var response = await service.Client.PostAsync(Path, ComparisonLifecycleTests.Body(json));
+        using var response = await service.Client.PostAsync(Path, ServiceFixture.Body(json));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {body}");
@@ -251,7 +251,7 @@ public sealed class DiagnosticsApiTests(ServiceFixture service)
 
     private async Task<string> PostForBodyAsync(string json)
     {
-        using var response = await service.Client.PostAsync(Path, ComparisonLifecycleTests.Body(json));
+        using var response = await service.Client.PostAsync(Path, ServiceFixture.Body(json));
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
         return body;

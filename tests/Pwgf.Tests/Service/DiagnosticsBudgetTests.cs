@@ -15,7 +15,7 @@ public sealed class DiagnosticsBudgetTests(ServiceFixture service)
         using (client)
         {
             // Within every size limit, but 1000 conditional Gumbel draws per sample take far longer than a second.
-            using var response = await client.PostAsync("/api/v1/diagnostics", ComparisonLifecycleTests.Body("""
+            using var response = await client.PostAsync("/api/v1/diagnostics", ServiceFixture.Body("""
                 {"distribution": "categorical", "logits": [[0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0]],
                  "objective": {"kind": "power", "target": 1.5, "power": 2},
                  "estimators": [{"name": "gumbel-rao", "draws": 1000}], "samples": 1000000, "seed": 1}

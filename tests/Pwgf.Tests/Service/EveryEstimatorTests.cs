@@ -20,7 +20,7 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
         var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
         var estimators = tasks.Single(t => t.Name == task).Estimators;
 
-        var accepted = await SubmitAsync(JsonSerializer.Serialize(new
+        var accepted = await service.SubmitAsync(JsonSerializer.Serialize(new
         {
             task,
             estimators,
@@ -44,7 +44,7 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [Fact]
     public async Task A_categorical_toy_with_a_cost_vector_moves_its_mass_to_the_cheapest_class()
     {
-        var accepted = await SubmitAsync("""
+        var accepted = await service.SubmitAsync("""
             {"task": "categorical-toy", "taskOptions": {"dims": 2, "classes": 4, "costs": [3, 0.5, 2, 1], "batchSize": 8},
              "estimators": ["exact", "reinforce-loo"], "seeds": [4], "steps": 400,
              "optimizer": {"name": "adam", "learningRate": 0.1}, "evalEvery": 100}
@@ -66,19 +66,12 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [Fact]
     public async Task A_cost_vector_of_the_wrong_length_is_refused()
     {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body("""
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body("""
             {"task": "categorical-toy", "taskOptions": {"classes": 3, "costs": [1, 2]}, "estimators": ["st"], "seeds": [1], "steps": 5}
             """));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("taskOptions.costs", body);
-    }
-
-    private async Task<ComparisonAccepted> SubmitAsync(string json)
-    {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!;
     }
 }

@@ -79,7 +79,7 @@ public sealed class IdempotencyTests(ServiceFixture service)
 
     private Task<HttpResponseMessage> PostAsync(string json, string? key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/comparisons") { Content = ComparisonLifecycleTests.Body(json) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/comparisons") { Content = ServiceFixture.Body(json) };
         if (key is not null) request.Headers.Add("Idempotency-Key", key);
         return service.Client.SendAsync(request);
     }

@@ -21,7 +21,7 @@ public sealed class ObservabilityTests(ServiceFixture service)
     [Fact]
     public async Task Workers_export_training_throughput_and_metric_write_latency_and_the_api_exports_runs_by_state()
     {
-        using var submitted = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(
+        using var submitted = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(
             """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [41], "steps": 400, "evalEvery": 50}"""));
         var id = (await submitted.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
         Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(id, TimeSpan.FromMinutes(1))).Status);

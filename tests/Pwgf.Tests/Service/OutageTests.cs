@@ -14,9 +14,9 @@ public sealed class OutageTests(ServiceFixture service)
     [Fact]
     public async Task A_run_survives_a_postgresql_restart_in_the_middle()
     {
-        var id = await SubmitAsync("""
+        var id = (await service.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [31], "steps": 30000, "evalEvery": 200}
-            """);
+            """)).Id;
         var before = (await PollAsync(id, c => c.Runs[0].Status == RunStatus.Running && c.Runs[0].Step >= 2500)).Runs[0];
         Assert.True(before.Status == RunStatus.Running && before.Step < before.Steps, "the run must still be training when the database goes down");
 
@@ -34,9 +34,9 @@ public sealed class OutageTests(ServiceFixture service)
     {
         // The fixture sets Hangfire's invisibility timeout to 2 s; a second worker stands ready to take the job.
         service.StartWorker();
-        var id = await SubmitAsync("""
+        var id = (await service.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["reinforce-loo"], "seeds": [32], "steps": 20000, "evalEvery": 100}
-            """);
+            """)).Id;
         var comparison = await PollAsync(id, c => c.Runs[0].Status.IsFinal());
         var run = comparison.Runs[0];
 
@@ -78,12 +78,5 @@ public sealed class OutageTests(ServiceFixture service)
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"comparison {id} never got there\n{service.Logs}");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<Guid> SubmitAsync(string json)
-    {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
     }
 }

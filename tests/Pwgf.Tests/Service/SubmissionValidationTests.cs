@@ -48,7 +48,7 @@ public sealed class SubmissionValidationTests(ServiceFixture service)
     {
         long before = await CountAsync();
 
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body(json));
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(json));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -63,7 +63,7 @@ public sealed class SubmissionValidationTests(ServiceFixture service)
     [Fact]
     public async Task A_submission_with_several_problems_names_all_of_them()
     {
-        using var response = await service.Client.PostAsync("/api/v1/comparisons", ComparisonLifecycleTests.Body("""
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body("""
             {"task": "bernoulli-toy", "estimators": ["nope"], "seeds": [], "steps": 0}
             """));
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

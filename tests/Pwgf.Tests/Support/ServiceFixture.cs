@@ -95,6 +95,16 @@ public sealed class ServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Submits a comparison with the admin key and insists on 202.</summary>
+    public async Task<ComparisonAccepted> SubmitAsync(string json)
+    {
+        using var response = await Client.PostAsync("/api/v1/comparisons", Body(json));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(Json))!;
+    }
+
+    public static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
     public async Task<MetricSeries> GetMetricAsync(Guid runId, string name, int? afterStep = null)
     {
         string query = afterStep is null ? $"name={name}" : $"name={name}&afterStep={afterStep}";
