@@ -2,7 +2,8 @@ using Pwgf.Api.Apis;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the program's folder, so appsettings.json is found whatever directory it is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddApiDefaults();
 builder.AddPersistenceAndJobs();
 builder.AddApiSecurity();

@@ -4,6 +4,7 @@ using Pwgf.Bench;
 return args.FirstOrDefault() switch
 {
     "estimators" => EstimatorCosts.Run(args[1..]),
+    "pollers" => await PollerLoad.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -15,6 +16,13 @@ static int Usage()
           estimators [--dims N] [--classes K] [--samples N] [--repetitions R] [--output FILE]
               time GradientAudit for every registered estimator x distribution it applies to and print a
               markdown table (also written to FILE when given)
+
+          pollers --url URL [--pollers N] [--seconds S] [--api-key-file FILE] [--api-log FILE] [--output FILE]
+              on the service at URL (loopback only), train one long run and measure its speed alone, under N
+              closed-loop pollers and alone again (S seconds each), then cancel it; print a markdown report of
+              the slowdown and the request latencies (also written to FILE when given). Sends X-Api-Key from
+              $PWGF_API_KEY, else from the key file (default .pwgf/api-key) when it exists; with --api-log, also
+              reports how much the API logged under load
         """);
     return 2;
 }

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Pwgf.Infrastructure;
 using Pwgf.Worker;
 
-var builder = Host.CreateApplicationBuilder(args);
+// Content root = the program's folder, so appsettings.json is found whatever directory it is started from.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddPwgfDatabase(builder.Configuration);
 builder.Services.AddPwgfHangfire(builder.Configuration);
 builder.AddTrainingWorker();
