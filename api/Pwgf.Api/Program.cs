@@ -22,6 +22,7 @@ var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
+v1.MapDatasetsApi();
 v1.MapDiagnosticsApi();
 v1.MapKeysApi();
 

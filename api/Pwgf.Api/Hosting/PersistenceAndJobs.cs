@@ -3,7 +3,9 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Pwgf.Api.Security;
+using Microsoft.Extensions.Options;
 using Pwgf.Infrastructure;
+using Pwgf.Training.Data;
 
 namespace Pwgf.Api.Hosting;
 
@@ -16,6 +18,8 @@ public static class PersistenceAndJobs
     {
         builder.Services.AddPwgfDatabase(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
         builder.Services.AddPwgfHangfire(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
+        builder.Services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section);
+        builder.Services.AddSingleton(services => new DatasetCatalog(services.GetRequiredService<IOptions<DatasetOptions>>().Value));
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageReadyCheck>("hangfire-storage", tags: [ReadyTag]);

@@ -35,6 +35,21 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task The_dataset_catalogue_says_what_this_machine_has()
+    {
+        var datasets = (await service.Anonymous.GetFromJsonAsync<List<Pwgf.Training.Data.DatasetDescription>>("/api/v1/datasets", ServiceFixture.Json))!;
+
+        Assert.Equal(["fashion-mnist", "mnist", "idx", "synthetic"], datasets.Select(d => d.Name));
+        Assert.True(datasets.Single(d => d.Name == "synthetic").Available);
+        var fashion = datasets.Single(d => d.Name == "fashion-mnist");
+        Assert.Equal(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), fashion.Available);
+        Assert.Equal((50_000, 10_000, 10_000), (fashion.TrainImages, fashion.ValidationImages, fashion.TestImages));
+        var idx = datasets.Single(d => d.Name == "idx");
+        Assert.False(idx.Available);
+        Assert.Contains("Datasets__IdxTrainImages", idx.Missing);
+    }
+
+    [Fact]
     public async Task Health_swagger_and_the_local_dashboard_answer()
     {
         Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/health/live")).StatusCode);
