@@ -12,8 +12,8 @@ using Pwgf.Infrastructure;
 namespace Pwgf.Migrations.Migrations
 {
     [DbContext(typeof(PwgfDbContext))]
-    [Migration("20261128080519_RunLifecycle")]
-    partial class RunLifecycle
+    [Migration("20261128090217_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,6 +25,48 @@ namespace Pwgf.Migrations.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Pwgf.Infrastructure.Entities.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.PrimitiveCollection<string[]>("Scopes")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("scopes");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("Hash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_hash");
+
+                    b.ToTable("api_keys", "pwgf");
+                });
 
             modelBuilder.Entity("Pwgf.Infrastructure.Entities.Checkpoint", b =>
                 {
@@ -62,6 +104,17 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
                     b.Property<string>("Specification")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -78,6 +131,10 @@ namespace Pwgf.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_comparisons_created_at");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_comparisons_idempotency_key");
 
                     b.ToTable("comparisons", "pwgf");
                 });
@@ -125,6 +182,12 @@ namespace Pwgf.Migrations.Migrations
                     b.Property<Guid>("ComparisonId")
                         .HasColumnType("uuid")
                         .HasColumnName("comparison_id");
+
+                    b.Property<string>("ConfigHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("config_hash");
 
                     b.Property<string>("Configuration")
                         .IsRequired()
