@@ -46,6 +46,30 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
             (await service.GetMetricAsync(run.Id, "grad_log_variance")).Points);
     }
 
+    [Fact]
+    public async Task A_worker_stopped_with_sigterm_checkpoints_and_hands_the_run_back()
+    {
+        var accepted = await service.SubmitAsync(Request.Replace("[77]", "[78]"));
+        var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        Assert.True(running.Step < running.Steps);
+
+        // Every worker stops gracefully; none is left to take the run until a new one starts.
+        foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
+        var handedBack = (await service.GetComparisonAsync(accepted.Id)).Runs.Single();
+        Assert.Equal(RunStatus.Queued, handedBack.Status);
+        Assert.True(handedBack.Step >= running.Step, "progress up to the stop was kept");
+
+        var successor = service.StartWorker();
+        var run = (await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3))).Runs.Single();
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(2, run.Attempts);
+        // The stop saved a checkpoint at the last completed step, and the successor resumed exactly there.
+        Assert.Contains($"from step {handedBack.Step}", successor.Output);
+        var loss = await service.GetMetricAsync(run.Id, "loss");
+        Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
+    }
+
     private async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);

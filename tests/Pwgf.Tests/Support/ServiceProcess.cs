@@ -66,6 +66,16 @@ public sealed class ServiceProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM, as `docker stop` or Ctrl-C would send it; waits for the process to end.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await WaitForExitAsync(timeout);
+    }
+
     /// <summary>SIGKILL: the process gets no chance to tidy up, as in a crash.</summary>
     public void Kill()
     {
