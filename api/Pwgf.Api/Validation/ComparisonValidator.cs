@@ -78,34 +78,9 @@ public static class ComparisonValidator
             return choices;
         }
 
-        for (int i = 0; i < entries.Count; i++)
-        {
-            string field = $"estimators[{i}]";
-            if (!RequestReading.TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
-
-            var definition = EstimatorRegistry.Find(name);
-            if (definition is null)
-            {
-                problems.Add(field, $"Unknown estimator '{RequestReading.Clip(name)}'. Known: {string.Join(", ", EstimatorRegistry.All.Select(e => e.Name))}.");
-                continue;
-            }
-            if (task is not null && !task.Accepts(definition))
-            {
-                problems.Add(field, $"'{name}' cannot run on '{task.Name}' ({task.Distribution} latents).");
-                continue;
-            }
-            var resolved = definition.Resolve(given, out var parameterProblems);
-            foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
-            if (parameterProblems.Count > 0) continue;
-
-            var choice = new EstimatorChoice(name, RequestReading.Label(definition, resolved), resolved.Values);
-            if (choices.Any(c => c.Label == choice.Label))
-            {
-                problems.Add(field, $"'{choice.Label}' is listed twice.");
-                continue;
-            }
-            choices.Add(choice);
-        }
+        choices.AddRange(RequestReading.ReadEstimators(entries, problems, definition =>
+                task is not null && !task.Accepts(definition) ? $"'{definition.Name}' cannot run on '{task.Name}' ({task.Distribution} latents)." : null)
+            .Select(e => new EstimatorChoice(e.Definition.Name, e.Label, e.Parameters.Values)));
         return choices;
     }
 

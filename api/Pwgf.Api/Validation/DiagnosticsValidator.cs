@@ -247,35 +247,11 @@ public static class DiagnosticsValidator
             return planned;
         }
 
-        var labels = new HashSet<string>();
-        for (int i = 0; i < entries.Count; i++)
-        {
-            string field = $"estimators[{i}]";
-            if (!RequestReading.TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
-
-            var definition = EstimatorRegistry.Find(name);
-            if (definition is null)
-            {
-                problems.Add(field, $"Unknown estimator '{RequestReading.Clip(name)}'. Known: {string.Join(", ", EstimatorRegistry.All.Select(e => e.Name))}.");
-                continue;
-            }
-            if (distribution is { } d && !definition.AppliesTo(d))
-            {
-                problems.Add(field, $"'{name}' does not apply to {NameOf(d)} latents; it applies to {string.Join(", ", definition.Distributions.Select(NameOf))}.");
-                continue;
-            }
-            var resolved = definition.Resolve(given, out var parameterProblems);
-            foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
-            if (parameterProblems.Count > 0) continue;
-
-            // The same estimator twice with the same settings would only repeat identical numbers.
-            if (!labels.Add(RequestReading.Label(definition, resolved)))
-            {
-                problems.Add(field, $"'{RequestReading.Label(definition, resolved)}' is listed twice.");
-                continue;
-            }
-            planned.Add(new PlannedEstimator(definition, resolved.Values));
-        }
+        planned.AddRange(RequestReading.ReadEstimators(entries, problems, definition =>
+                distribution is { } d && !definition.AppliesTo(d)
+                    ? $"'{definition.Name}' does not apply to {NameOf(d)} latents; it applies to {string.Join(", ", definition.Distributions.Select(NameOf))}."
+                    : null)
+            .Select(e => new PlannedEstimator(e.Definition, e.Parameters.Values)));
         return planned;
     }
 

@@ -10,7 +10,7 @@ namespace Pwgf.Api.Validation;
 /// </summary>
 internal static class RequestReading
 {
-    public static bool TryReadEstimator(
+    private static bool TryReadEstimator(
         JsonElement entry, string field, FieldProblems problems, out string name, out Dictionary<string, double> parameters)
     {
         name = "";
@@ -35,6 +35,49 @@ internal static class RequestReading
                 problems.Add(field, "An estimator is a name, or an object with a name and parameters.");
                 return false;
         }
+    }
+
+    /// <summary>An estimator of a request, resolved: its definition, parameters (defaults filled) and label.</summary>
+    public sealed record ResolvedEstimator(EstimatorDefinition Definition, ParameterValues Parameters, string Label);
+
+    /// <summary>
+    /// Reads every entry of an estimators list: each must name a known estimator that <paramref name="refusal"/>
+    /// accepts (it returns the reason otherwise), with valid parameters, and none may repeat another's settings.
+    /// Problems are filed under "estimators[i]" or "estimators[i].parameter"; the good entries are returned.
+    /// </summary>
+    public static List<ResolvedEstimator> ReadEstimators(
+        IReadOnlyList<JsonElement> entries, FieldProblems problems, Func<EstimatorDefinition, string?> refusal)
+    {
+        var resolved = new List<ResolvedEstimator>();
+        for (int i = 0; i < entries.Count; i++)
+        {
+            string field = $"estimators[{i}]";
+            if (!TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
+
+            var definition = EstimatorRegistry.Find(name);
+            if (definition is null)
+            {
+                problems.Add(field, $"Unknown estimator '{Clip(name)}'. Known: {string.Join(", ", EstimatorRegistry.All.Select(e => e.Name))}.");
+                continue;
+            }
+            if (refusal(definition) is { } reason)
+            {
+                problems.Add(field, reason);
+                continue;
+            }
+            var parameters = definition.Resolve(given, out var parameterProblems);
+            foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
+            if (parameterProblems.Count > 0) continue;
+
+            string label = Label(definition, parameters);
+            if (resolved.Any(r => r.Label == label))
+            {
+                problems.Add(field, $"'{label}' is listed twice.");
+                continue;
+            }
+            resolved.Add(new ResolvedEstimator(definition, parameters, label));
+        }
+        return resolved;
     }
 
     /// <summary>Parameter values are numbers or booleans (true = 1, false = 0).</summary>
@@ -83,7 +126,7 @@ internal static class RequestReading
     }
 
     /// <summary>The name, plus the parameters that differ from their defaults: "reinforce-loo(samples=4)".</summary>
-    public static string Label(EstimatorDefinition definition, ParameterValues values)
+    private static string Label(EstimatorDefinition definition, ParameterValues values)
     {
         var changed = definition.Parameters
             .Where(p => values.Values[p.Name] != p.Default)
