@@ -8,6 +8,9 @@ public enum ParameterKind
 
     /// <summary>A list of numbers, each within [Minimum, Maximum]; optional, empty when not given.</summary>
     NumberList,
+
+    /// <summary>One of a fixed set of names (a dataset, an architecture).</summary>
+    Choice,
 }
 
 /// <summary>A tunable knob of an estimator or a task, with its default and inclusive range.</summary>
@@ -18,8 +21,21 @@ public sealed record ParameterSpec(
     double Minimum,
     double Maximum,
     string Description,
-    int MaxCount = 0)
+    int MaxCount = 0,
+    IReadOnlyList<string>? Choices = null)
 {
+    /// <summary>A choice among names; the default is the first.</summary>
+    public static ParameterSpec Choice(string name, IReadOnlyList<string> choices, string description) =>
+        new(name, ParameterKind.Choice, 0, 0, choices.Count - 1, description, Choices: choices);
+
+    /// <summary>The default of a choice parameter.</summary>
+    public string? DefaultChoice => Choices is { Count: > 0 } choices ? choices[(int)Default] : null;
+
+    /// <summary>Checks a name against the choices of a choice parameter.</summary>
+    public string? Check(string choice) => Choices?.Contains(choice, StringComparer.Ordinal) == true
+        ? null
+        : $"'{Name}' must be one of: {string.Join(", ", Choices ?? [])}.";
+
     /// <summary>Checks one value against kind and range; returns the problem, or null when the value is fine.</summary>
     public string? Check(double value)
     {
@@ -39,18 +55,21 @@ public sealed record ParameterSpec(
 
     /// <summary>
     /// Fills defaults and checks the given values against <paramref name="specs"/>; problems are keyed by parameter
-    /// name. Names match exactly (camelCase, as in the API). List parameters come in <paramref name="lists"/>.
+    /// name. Names match exactly (camelCase, as in the API). List parameters come in <paramref name="lists"/>,
+    /// choice parameters in <paramref name="texts"/>.
     /// </summary>
     public static ParameterValues Resolve(
         string owner,
         IReadOnlyList<ParameterSpec> specs,
         IReadOnlyDictionary<string, double> given,
         out Dictionary<string, string> problems,
-        IReadOnlyDictionary<string, double[]>? lists = null)
+        IReadOnlyDictionary<string, double[]>? lists = null,
+        IReadOnlyDictionary<string, string>? texts = null)
     {
         problems = [];
         lists ??= new Dictionary<string, double[]>();
-        foreach (string name in given.Keys.Concat(lists.Keys).Where(name => specs.All(p => p.Name != name)))
+        texts ??= new Dictionary<string, string>();
+        foreach (string name in given.Keys.Concat(lists.Keys).Concat(texts.Keys).Where(name => specs.All(p => p.Name != name)))
         {
             problems[name] = specs.Count == 0
                 ? $"'{owner}' takes no parameters."
@@ -58,8 +77,18 @@ public sealed record ParameterSpec(
         }
         var values = new Dictionary<string, double>();
         var listValues = new Dictionary<string, double[]>();
+        var choiceValues = new Dictionary<string, string>();
         foreach (var spec in specs)
         {
+            if (spec.Kind == ParameterKind.Choice)
+            {
+                if (given.ContainsKey(spec.Name) || lists.ContainsKey(spec.Name)) problems[spec.Name] = spec.Check("")!;
+                string choice = texts.TryGetValue(spec.Name, out var text) ? text : spec.DefaultChoice!;
+                if (spec.Check(choice) is { } choiceProblem) problems[spec.Name] = choiceProblem;
+                choiceValues[spec.Name] = choice;
+                continue;
+            }
+            if (texts.ContainsKey(spec.Name)) problems[spec.Name] = $"'{spec.Name}' is a number, not text.";
             if (spec.Kind == ParameterKind.NumberList)
             {
                 if (given.ContainsKey(spec.Name)) problems[spec.Name] = $"'{spec.Name}' is a list of numbers.";
@@ -73,15 +102,21 @@ public sealed record ParameterSpec(
             if (spec.Check(value) is { } problem) problems[spec.Name] = problem;
             values[spec.Name] = value;
         }
-        return new ParameterValues(values, listValues);
+        return new ParameterValues(values, listValues, choiceValues);
     }
 }
 
-/// <summary>Resolved parameters: every declared scalar present with defaults filled in; lists only when given.</summary>
-public sealed class ParameterValues(IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, double[]>? lists = null)
+/// <summary>
+/// Resolved parameters: every declared scalar and choice present with defaults filled in; lists only when given.
+/// </summary>
+public sealed class ParameterValues(
+    IReadOnlyDictionary<string, double> values,
+    IReadOnlyDictionary<string, double[]>? lists = null,
+    IReadOnlyDictionary<string, string>? choices = null)
 {
     public IReadOnlyDictionary<string, double> Values => values;
     public IReadOnlyDictionary<string, double[]> Lists { get; } = lists ?? new Dictionary<string, double[]>();
+    public IReadOnlyDictionary<string, string> Choices { get; } = choices ?? new Dictionary<string, string>();
 
     public double Number(string name) => values[name];
     public int Integer(string name) => (int)values[name];

@@ -3,6 +3,8 @@ using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pwgf.Training.Data;
 
 namespace Pwgf.Infrastructure;
 
@@ -34,6 +36,14 @@ public static class ServiceCollectionExtensions
         }
         int poolSize = int.TryParse(configuration["Database:MaxPoolSize"], out int configured) && configured > 0 ? configured : defaultPoolSize;
         return new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = poolSize }.ConnectionString;
+    }
+
+    /// <summary>The dataset catalogue, configured from the "Datasets" section; one per process, so loaded images are shared.</summary>
+    public static IServiceCollection AddPwgfDatasets(this IServiceCollection services)
+    {
+        services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section);
+        services.AddSingleton(provider => new DatasetCatalog(provider.GetRequiredService<IOptions<DatasetOptions>>().Value));
+        return services;
     }
 
     public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)

@@ -6,7 +6,7 @@ public sealed record OptimizerConfiguration(string Name, double LearningRate);
 /// <summary>
 /// The immutable record of one run's hyperparameters, stored with the run: everything needed to repeat it.
 /// Task options and estimator parameters are resolved (defaults filled in); list-valued task options (a cost
-/// vector) are in TaskLists.
+/// vector) are in TaskLists, named choices (a dataset, an architecture) in TaskChoices.
 /// </summary>
 public sealed record RunConfiguration(
     string Task,
@@ -17,4 +17,12 @@ public sealed record RunConfiguration(
     int Steps,
     OptimizerConfiguration Optimizer,
     int EvalEvery,
-    IReadOnlyDictionary<string, double[]>? TaskLists = null);
+    IReadOnlyDictionary<string, double[]>? TaskLists = null,
+    IReadOnlyDictionary<string, string>? TaskChoices = null)
+{
+    /// <summary>A numeric task option as an integer (all task options are resolved, so it is present).</summary>
+    public int Integer(string option) => (int)TaskOptions[option];
+
+    /// <summary>A named task option (a dataset, an architecture).</summary>
+    public string Choice(string option) => TaskChoices?[option] ?? throw new InvalidOperationException($"The run has no '{option}' option.");
+}

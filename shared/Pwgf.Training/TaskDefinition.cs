@@ -1,10 +1,18 @@
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
+using Pwgf.Training.Data;
 using static TorchSharp.torch;
 
 namespace Pwgf.Training;
 
-/// <summary>A training task of the catalogue: its latent family, its options, and how to start a session.</summary>
+/// <summary>What a session may need from its host besides the configuration: the device and the datasets.</summary>
+public sealed record TaskContext(Device Device, DatasetCatalog Datasets);
+
+/// <summary>
+/// A training task of the catalogue: its latent family, its options, its metrics and how to start a session.
+/// Runs are scored by <paramref name="ScoreMetric"/> (lower is better) at their last step; when the task has a
+/// <paramref name="ValidationMetric"/>, the best step of a run is where that metric is lowest.
+/// </summary>
 public sealed record TaskDefinition(
     string Name,
     string Summary,
@@ -12,8 +20,10 @@ public sealed record TaskDefinition(
     bool HasExactObjective,
     IReadOnlyList<ParameterSpec> Options,
     IReadOnlyList<string> Metrics,
-    Func<RunConfiguration, IGradientEstimator, Device, ITrainingSession> Start,
-    Func<ParameterValues, IReadOnlyDictionary<string, string>>? CheckTogether = null)
+    Func<RunConfiguration, IGradientEstimator, TaskContext, ITrainingSession> Start,
+    Func<ParameterValues, IReadOnlyDictionary<string, string>>? CheckTogether = null,
+    string ScoreMetric = "loss",
+    string? ValidationMetric = null)
 {
     /// <summary>Problems that involve several options at once (keyed by option name); none by default.</summary>
     public IReadOnlyDictionary<string, string> Check(ParameterValues options) =>

@@ -21,7 +21,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
-            (configuration, estimator, device) => ToySession.Start(ToyProblem.Bernoulli(configuration), configuration, estimator, device)),
+            (configuration, estimator, context) => ToySession.Start(ToyProblem.Bernoulli(configuration), configuration, estimator, context.Device)),
 
         new("poisson-toy",
             "d independent Poisson latents, log-rates start at 0 (lambda = 1); f(z) = mean_i (z_i - target)^2; optimum lambda* = target - 1/2.",
@@ -34,7 +34,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
-            (configuration, estimator, device) => ToySession.Start(ToyProblem.Poisson(configuration), configuration, estimator, device)),
+            (configuration, estimator, context) => ToySession.Start(ToyProblem.Poisson(configuration), configuration, estimator, context.Device)),
 
         new("categorical-toy",
             "d independent categorical latents with K classes, logits start at 0; f(z) = mean_i |k(z_i) - target|^power over the class index k, or f(z) = mean_i c[k(z_i)] for a given cost vector c.",
@@ -50,7 +50,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
-            (configuration, estimator, device) => ToySession.Start(ToyProblem.Categorical(configuration), configuration, estimator, device),
+            (configuration, estimator, context) => ToySession.Start(ToyProblem.Categorical(configuration), configuration, estimator, context.Device),
             options => options.Lists.TryGetValue("costs", out var costs) && costs.Length != (int)options.Values["classes"]
                 ? new Dictionary<string, string> { ["costs"] = $"Give one cost per class ({options.Values["classes"]})." }
                 : new Dictionary<string, string>()),

@@ -6,5 +6,6 @@ using Pwgf.Worker;
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddPwgfDatabase(builder.Configuration);
 builder.Services.AddPwgfHangfire(builder.Configuration);
+builder.Services.AddPwgfDatasets();
 builder.AddTrainingWorker();
 builder.Build().Run();

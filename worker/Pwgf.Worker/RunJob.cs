@@ -8,6 +8,7 @@ using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
 using Pwgf.Infrastructure.Telemetry;
 using Pwgf.Training;
+using Pwgf.Training.Data;
 using static TorchSharp.torch;
 
 namespace Pwgf.Worker;
@@ -18,6 +19,7 @@ public sealed partial class RunJob(
     TimeProvider clock,
     WorkerIdentity identity,
     PwgfMetrics metrics,
+    DatasetCatalog datasets,
     IOptions<WorkerOptions> options,
     ILogger<RunJob> logger) : IRunJob
 {
@@ -140,14 +142,14 @@ public sealed partial class RunJob(
         }
     }
 
-    private static ITrainingSession StartSession(RunConfiguration configuration)
+    private ITrainingSession StartSession(RunConfiguration configuration)
     {
         var task = TaskRegistry.Find(configuration.Task)
             ?? throw new InvalidOperationException($"Unknown task '{configuration.Task}'.");
         var estimator = (EstimatorRegistry.Find(configuration.Estimator)
                 ?? throw new InvalidOperationException($"Unknown estimator '{configuration.Estimator}'."))
             .Build(task.Distribution, configuration.EstimatorParameters);
-        return task.Start(configuration, estimator, Devices.Best());
+        return task.Start(configuration, estimator, new TaskContext(Devices.Best(), datasets));
     }
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} does not exist; nothing to do")]

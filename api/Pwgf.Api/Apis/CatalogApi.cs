@@ -32,8 +32,9 @@ public static class CatalogApi
                 EstimatorRegistry.All.Where(t.Accepts).Select(e => e.Name).ToList()))
             .ToList());
 
-    private static ParameterDescription Describe(ParameterSpec spec) => new(
-        spec.Name, Lower(spec.Kind), spec.Default, spec.Minimum, spec.Maximum, spec.Description);
+    private static ParameterDescription Describe(ParameterSpec spec) => spec.Kind == ParameterKind.Choice
+        ? new(spec.Name, Lower(spec.Kind), spec.DefaultChoice!, null, null, spec.Description, spec.Choices)
+        : new(spec.Name, Lower(spec.Kind), spec.Default, spec.Minimum, spec.Maximum, spec.Description);
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 }

@@ -1,12 +1,14 @@
 namespace Pwgf.Api.Contracts;
 
+/// <summary>A parameter or task option. Choices lists the allowed names of a "choice" (then Default is a name).</summary>
 public sealed record ParameterDescription(
     string Name,
     string Kind,
-    double Default,
-    double Minimum,
-    double Maximum,
-    string Description);
+    object Default,
+    double? Minimum,
+    double? Maximum,
+    string Description,
+    IReadOnlyList<string>? Choices = null);
 
 public sealed record EstimatorDescription(
     string Name,

@@ -9,7 +9,7 @@ namespace Pwgf.Api.Contracts;
 /// Unknown fields are refused (a mistyped field name is an error, not a silent default).
 /// </summary>
 /// <param name="Task">Task name from GET /api/v1/tasks, e.g. "poisson-toy".</param>
-/// <param name="TaskOptions">Task options by name (numbers, booleans, or number lists such as "costs"); omitted ones take their defaults.</param>
+/// <param name="TaskOptions">Task options by name (numbers, booleans, names such as "dataset": "fashion-mnist", or number lists such as "costs"); omitted ones take their defaults.</param>
 /// <param name="Estimators">Estimator names, or objects such as {"name": "reinforce-loo", "samples": 4}.</param>
 /// <param name="Seeds">One run per seed and estimator; distinct integers.</param>
 /// <param name="Steps">Optimisation steps per run.</param>
@@ -39,7 +39,8 @@ public sealed record ComparisonSpecification(
     int Steps,
     OptimizerSpecification Optimizer,
     int EvalEvery,
-    IReadOnlyDictionary<string, double[]>? TaskLists = null);
+    IReadOnlyDictionary<string, double[]>? TaskLists = null,
+    IReadOnlyDictionary<string, string>? TaskChoices = null);
 
 /// <summary>An estimator with its resolved parameters; Label tells apart two settings of one estimator.</summary>
 public sealed record EstimatorChoice(string Name, string Label, IReadOnlyDictionary<string, double> Parameters);

@@ -18,8 +18,7 @@ public static class PersistenceAndJobs
     {
         builder.Services.AddPwgfDatabase(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
         builder.Services.AddPwgfHangfire(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
-        builder.Services.AddOptions<DatasetOptions>().BindConfiguration(DatasetOptions.Section);
-        builder.Services.AddSingleton(services => new DatasetCatalog(services.GetRequiredService<IOptions<DatasetOptions>>().Value));
+        builder.Services.AddPwgfDatasets();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
             .AddCheck<HangfireStorageReadyCheck>("hangfire-storage", tags: [ReadyTag]);

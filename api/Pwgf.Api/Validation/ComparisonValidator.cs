@@ -32,7 +32,8 @@ public static class ComparisonValidator
         return errors.Count > 0 || task is null || taskOptions is null || optimizer is null
             ? null
             : new ComparisonSpecification(task.Name, taskOptions.Values, estimators, seeds, steps, optimizer, evalEvery,
-                taskOptions.Lists.Count > 0 ? taskOptions.Lists : null);
+                taskOptions.Lists.Count > 0 ? taskOptions.Lists : null,
+                taskOptions.Choices.Count > 0 ? taskOptions.Choices : null);
     }
 
     private static TaskDefinition? ValidateTask(SubmitComparisonRequest request, FieldProblems problems)
@@ -55,8 +56,10 @@ public static class ComparisonValidator
     {
         options ??= [];
         var lists = RequestReading.ReadLists(options.Where(o => o.Value.ValueKind == JsonValueKind.Array), "taskOptions", problems);
-        var given = RequestReading.ReadNumbers(options.Where(o => o.Value.ValueKind != JsonValueKind.Array).ToDictionary(), "taskOptions", problems);
-        var resolved = ParameterSpec.Resolve(task.Name, task.Options, given, out var optionProblems, lists);
+        var texts = options.Where(o => o.Value.ValueKind == JsonValueKind.String).ToDictionary(o => o.Key, o => o.Value.GetString()!);
+        var given = RequestReading.ReadNumbers(
+            options.Where(o => o.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.String)).ToDictionary(), "taskOptions", problems);
+        var resolved = ParameterSpec.Resolve(task.Name, task.Options, given, out var optionProblems, lists, texts);
         foreach (var (name, problem) in optionProblems.Concat(task.Check(resolved)))
         {
             problems.Add($"taskOptions.{name}", problem);

@@ -42,10 +42,21 @@ public sealed class DatasetCatalog(DatasetOptions options)
         _ => throw new ArgumentException($"Unknown dataset '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<DatasetSplits>> _loaded = new();
+
+    /// <summary>
+    /// The dataset's splits, read from disk once per catalogue and then shared (read-only) by every run of the
+    /// process. A dataset that is missing is not remembered, so installing it later works without a restart.
+    /// </summary>
     public DatasetSplits Load(string name)
     {
         var description = Describe(name);
         if (!description.Available) throw new InvalidOperationException($"Dataset '{name}' is not on this machine. {description.Missing}");
+        return _loaded.GetOrAdd(name, n => new Lazy<DatasetSplits>(() => Read(n))).Value;
+    }
+
+    private DatasetSplits Read(string name)
+    {
         return name switch
         {
             "fashion-mnist" => HoldOut(IdxReader.ReadImages(Find(FashionFile("train"))), IdxReader.ReadImages(Find(FashionFile("t10k"))), 10_000),

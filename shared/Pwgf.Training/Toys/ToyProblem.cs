@@ -14,19 +14,19 @@ public sealed record ToyProblem(LatentFamily Family, int Dims, int Classes, IExa
 
     public static ToyProblem Bernoulli(RunConfiguration run) => new(
         LatentFamily.Bernoulli,
-        Integer(run, "dims"),
+        run.Integer("dims"),
         0,
         new PowerObjective(run.TaskOptions["target"], run.TaskOptions["power"], Reduction.Mean),
-        Integer(run, "batchSize"),
-        Integer(run, "diagnosticSamples"));
+        run.Integer("batchSize"),
+        run.Integer("diagnosticSamples"));
 
     public static ToyProblem Poisson(RunConfiguration run) => new(
         LatentFamily.Poisson,
-        Integer(run, "dims"),
+        run.Integer("dims"),
         0,
         new PowerObjective(run.TaskOptions["target"], 2, Reduction.Mean),
-        Integer(run, "batchSize"),
-        Integer(run, "diagnosticSamples"));
+        run.Integer("batchSize"),
+        run.Integer("diagnosticSamples"));
 
     /// <summary>
     /// f = mean_i |v(z_i) - target|^power over the class index v (for a relaxed y, v = sum_k k y_k), or, when a cost
@@ -40,12 +40,12 @@ public sealed record ToyProblem(LatentFamily Family, int Dims, int Classes, IExa
             : new PowerObjective(run.TaskOptions["target"], run.TaskOptions["power"], Reduction.Mean);
         return new ToyProblem(
             LatentFamily.Categorical,
-            Integer(run, "dims"),
-            Integer(run, "classes"),
+            run.Integer("dims"),
+            run.Integer("classes"),
             objective,
-            Integer(run, "batchSize"),
-            Integer(run, "diagnosticSamples"));
+            run.Integer("batchSize"),
+            run.Integer("diagnosticSamples"));
     }
 
-    private static int Integer(RunConfiguration run, string name) => (int)run.TaskOptions[name];
+
 }

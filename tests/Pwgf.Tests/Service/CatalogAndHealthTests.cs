@@ -16,7 +16,7 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
 
         var loo = estimators.Single(e => e.Name == "reinforce-loo");
         var samples = Assert.Single(loo.Parameters);
-        Assert.Equal(("samples", "integer", 2.0, 2.0), (samples.Name, samples.Kind, samples.Default, samples.Minimum));
+        Assert.Equal(("samples", "integer", 2.0, 2.0), (samples.Name, samples.Kind, ((JsonElement)samples.Default).GetDouble(), samples.Minimum));
         Assert.Contains("poisson", estimators.Single(e => e.Name == "pwgf").Distributions);
         Assert.Superset(new HashSet<string> { "st", "pwgf", "reinforce-loo", "exact" }, estimators.Select(e => e.Name).ToHashSet());
     }
@@ -28,7 +28,7 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
 
         var poisson = tasks.Single(t => t.Name == "poisson-toy");
         Assert.Equal("poisson", poisson.Distribution);
-        Assert.Equal(3.4, poisson.Options.Single(o => o.Name == "target").Default);
+        Assert.Equal(3.4, ((JsonElement)poisson.Options.Single(o => o.Name == "target").Default).GetDouble());
         Assert.Contains("parameter_mean", poisson.Metrics);
         Assert.Contains("pwgf", poisson.Estimators);
         Assert.Equal("bernoulli", tasks.Single(t => t.Name == "bernoulli-toy").Distribution);
