@@ -26,4 +26,10 @@ public interface IGradientEstimator
 
     /// <summary>[batch, dims(, K)] parameters -> [batch] surrogate.</summary>
     Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator);
+
+    /// <summary>
+    /// True when the surrogate's value is f at relaxed, non-discrete points (Gumbel-softmax, EAT, GenGS), so it
+    /// does not estimate E[f]; a trainer that reports E[f] must then evaluate f at an exact sample itself.
+    /// </summary>
+    bool Relaxed => false;
 }

@@ -11,7 +11,8 @@ public sealed record TaskContext(Device Device, DatasetCatalog Datasets);
 /// <summary>
 /// A training task of the catalogue: its latent family, its options, its metrics and how to start a session.
 /// Runs are scored by <paramref name="ScoreMetric"/> (lower is better) at their last step; when the task has a
-/// <paramref name="ValidationMetric"/>, the best step of a run is where that metric is lowest.
+/// <paramref name="ValidationMetric"/>, the best step of a run is where that metric is lowest. A request that names no
+/// optimiser gets Adam at <paramref name="DefaultLearningRate"/>.
 /// </summary>
 public sealed record TaskDefinition(
     string Name,
@@ -23,8 +24,12 @@ public sealed record TaskDefinition(
     Func<RunConfiguration, IGradientEstimator, TaskContext, ITrainingSession> Start,
     Func<ParameterValues, IReadOnlyDictionary<string, string>>? CheckTogether = null,
     string ScoreMetric = "loss",
-    string? ValidationMetric = null)
+    string? ValidationMetric = null,
+    double DefaultLearningRate = 0.01)
 {
+    /// <summary>The dataset a run of this task trains on, when the task has a "dataset" option.</summary>
+    public string? DatasetOf(ParameterValues options) => options.Choices.GetValueOrDefault("dataset");
+
     /// <summary>Problems that involve several options at once (keyed by option name); none by default.</summary>
     public IReadOnlyDictionary<string, string> Check(ParameterValues options) =>
         CheckTogether?.Invoke(options) ?? new Dictionary<string, string>();

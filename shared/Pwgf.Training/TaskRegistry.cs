@@ -1,6 +1,8 @@
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
+using Pwgf.Training.Data;
 using Pwgf.Training.Toys;
+using Pwgf.Training.Vae;
 
 namespace Pwgf.Training;
 
@@ -54,10 +56,52 @@ public static class TaskRegistry
             options => options.Lists.TryGetValue("costs", out var costs) && costs.Length != (int)options.Values["classes"]
                 ? new Dictionary<string, string> { ["costs"] = $"Give one cost per class ({options.Values["classes"]})." }
                 : new Dictionary<string, string>()),
+
+        Vae("bernoulli-vae",
+            "The DisARM benchmark: 200 Bernoulli latents with a learned Bernoulli prior, linear (784-200 / 200-784) or nonlinear (784-200-200-200 / 200-200-200-784, LeakyReLU 0.3) networks, dynamically binarised images.",
+            LatentDistribution.Bernoulli,
+            [Architecture(), LatentDims(200)],
+            (configuration, estimator, context) => VaeSession.Start(VaeProblem.Bernoulli(configuration), configuration, estimator, context)),
+
+        Vae("categorical-vae",
+            "The Gumbel-softmax benchmark: latentDims x classes one-hot latents (default 20 x 10) with a uniform prior, encoder 784-512-256, decoder 256-512-784, ReLU.",
+            LatentDistribution.Categorical,
+            [LatentDims(20), new ParameterSpec("classes", ParameterKind.Integer, 10, 2, 64, "Classes K per latent.")],
+            (configuration, estimator, context) => VaeSession.Start(VaeProblem.Categorical(configuration), configuration, estimator, context)),
+
+        Vae("poisson-vae",
+            "Poisson latents (default 50) with a learned Poisson prior and a Bernoulli decoder; linear or nonlinear networks as in bernoulli-vae; log-rates bounded softly to (-5, 5).",
+            LatentDistribution.Poisson,
+            [Architecture(), LatentDims(50)],
+            (configuration, estimator, context) => VaeSession.Start(VaeProblem.Poisson(configuration), configuration, estimator, context)),
     ];
 
     public static TaskDefinition? Find(string name) =>
         All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+
+    /// <summary>A VAE task: its own options first, then the ones every VAE shares.</summary>
+    private static TaskDefinition Vae(
+        string name, string summary, LatentDistribution distribution, ParameterSpec[] options,
+        Func<RunConfiguration, IGradientEstimator, TaskContext, ITrainingSession> start) => new(
+        name, summary, distribution, HasExactObjective: false,
+        [
+            ParameterSpec.Choice("dataset", DatasetCatalog.Names,
+                "Images to model (GET /api/v1/datasets says which this machine has)."),
+            .. options,
+            BatchSize(50),
+            new ParameterSpec("trainSubset", ParameterKind.Integer, 0, 0, 10_000_000, "Train on only the first N training images (0: all), for small runs."),
+            new ParameterSpec("importanceSamples", ParameterKind.Integer, 100, 1, 1000, "Importance samples S of the test and validation bounds."),
+            new ParameterSpec("evalImages", ParameterKind.Integer, 1000, 0, 100_000,
+                "Validation and test images scored at each evaluation (0: the whole split); the same images every time."),
+        ],
+        VaeSession.Metrics, start,
+        ScoreMetric: "test_neg_log_likelihood", ValidationMetric: "valid_neg_log_likelihood", DefaultLearningRate: 1e-3);
+
+    private static ParameterSpec Architecture() =>
+        ParameterSpec.Choice("architecture", ["linear", "nonlinear"], "linear: one linear layer each way; nonlinear: two hidden layers of 200, LeakyReLU 0.3.");
+
+    private static ParameterSpec LatentDims(double fallback) =>
+        new("latentDims", ParameterKind.Integer, fallback, 1, 1024, "Number of latent variables.");
 
     private static ParameterSpec Dims(double fallback) =>
         new("dims", ParameterKind.Integer, fallback, 1, 4096, "Number of independent latent coordinates d.");

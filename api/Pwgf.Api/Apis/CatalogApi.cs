@@ -29,7 +29,7 @@ public static class CatalogApi
     public static Ok<IReadOnlyList<TaskDescription>> ListTasks() => TypedResults.Ok<IReadOnlyList<TaskDescription>>(
         TaskRegistry.All
             .Select(t => new TaskDescription(t.Name, t.Summary, Lower(t.Distribution), t.Options.Select(Describe).ToList(), t.Metrics,
-                EstimatorRegistry.All.Where(t.Accepts).Select(e => e.Name).ToList()))
+                EstimatorRegistry.All.Where(t.Accepts).Select(e => e.Name).ToList(), t.DefaultLearningRate, t.ScoreMetric, t.ValidationMetric))
             .ToList());
 
     private static ParameterDescription Describe(ParameterSpec spec) => spec.Kind == ParameterKind.Choice

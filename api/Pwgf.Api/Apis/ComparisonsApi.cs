@@ -8,6 +8,7 @@ using Pwgf.Api.Contracts;
 using Pwgf.Api.Security;
 using Pwgf.Api.Validation;
 using Pwgf.Infrastructure;
+using Pwgf.Training.Data;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
 
@@ -42,6 +43,7 @@ public static class ComparisonsApi
     /// comparison; the same key with another body is refused (422); a concurrent duplicate gets 409.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
+    /// <param name="datasets">Which datasets this deployment has (a VAE on a missing one is refused).</param>
     /// <param name="clock">Clock.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Accepted<ComparisonAccepted>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
@@ -49,6 +51,7 @@ public static class ComparisonsApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         PwgfDbContext db,
         IBackgroundJobClient jobs,
+        DatasetCatalog datasets,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -56,7 +59,8 @@ public static class ComparisonsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Must be 1 to 200 characters."] });
         }
-        var specification = ComparisonValidator.Validate(request, out var errors);
+        var specification = ComparisonValidator.Validate(request, out var errors,
+            dataset => datasets.Describe(dataset) is { Available: false } missing ? $"'{dataset}' is not installed here. {missing.Missing}" : null);
         if (specification is null) return TypedResults.ValidationProblem(errors, title: "The comparison is not valid.");
 
         var comparison = ComparisonFactory.Create(specification, idempotencyKey, clock.GetUtcNow());

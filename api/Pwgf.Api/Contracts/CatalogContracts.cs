@@ -24,4 +24,7 @@ public sealed record TaskDescription(
     string Distribution,
     IReadOnlyList<ParameterDescription> Options,
     IReadOnlyList<string> Metrics,
-    IReadOnlyList<string> Estimators);
+    IReadOnlyList<string> Estimators,
+    double DefaultLearningRate,
+    string ScoreMetric,
+    string? ValidationMetric);

@@ -13,7 +13,7 @@ namespace Pwgf.Api.Contracts;
 /// <param name="Estimators">Estimator names, or objects such as {"name": "reinforce-loo", "samples": 4}.</param>
 /// <param name="Seeds">One run per seed and estimator; distinct integers.</param>
 /// <param name="Steps">Optimisation steps per run.</param>
-/// <param name="Optimizer">Optimiser of the parameters; default Adam with learning rate 0.01.</param>
+/// <param name="Optimizer">Optimiser of the parameters; default Adam at the task's learning rate (toys 0.01, VAEs 0.001).</param>
 /// <param name="EvalEvery">Record metrics every this many steps (and at step 0 and at the end); default steps / 100.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SubmitComparisonRequest(

@@ -11,17 +11,26 @@ namespace Pwgf.Api.Validation;
 /// </summary>
 public static class ComparisonValidator
 {
-    public static ComparisonSpecification? Validate(SubmitComparisonRequest request, out Dictionary<string, string[]> errors)
+    /// <param name="request">The submission.</param>
+    /// <param name="errors">Problems by field name; empty when the submission is valid.</param>
+    /// <param name="datasetProblem">Why a dataset cannot be used on this deployment (not installed), or null when it can.</param>
+    public static ComparisonSpecification? Validate(
+        SubmitComparisonRequest request, out Dictionary<string, string[]> errors, Func<string, string?>? datasetProblem = null)
     {
         var problems = new FieldProblems();
 
         var task = ValidateTask(request, problems);
         var taskOptions = task is null ? null : ValidateTaskOptions(task, request.TaskOptions, problems);
+        if (task is not null && taskOptions is not null && task.DatasetOf(taskOptions) is { } dataset
+            && !problems.Has("taskOptions.dataset") && datasetProblem?.Invoke(dataset) is { } missing)
+        {
+            problems.Add("taskOptions.dataset", missing);
+        }
         var estimators = ValidateEstimators(task, request.Estimators, problems);
         var seeds = ValidateSeeds(request.Seeds, problems);
         int steps = ValidateSteps(request.Steps, problems);
         int evalEvery = ValidateEvalEvery(request.EvalEvery, steps, problems);
-        var optimizer = ValidateOptimizer(request.Optimizer, problems);
+        var optimizer = ValidateOptimizer(request.Optimizer, task?.DefaultLearningRate ?? SubmissionLimits.DefaultLearningRate, problems);
 
         if (estimators.Count * seeds.Count > SubmissionLimits.MaxRuns)
         {
@@ -130,10 +139,10 @@ public static class ComparisonValidator
         return value;
     }
 
-    private static OptimizerSpecification? ValidateOptimizer(OptimizerRequest? request, FieldProblems problems)
+    private static OptimizerSpecification? ValidateOptimizer(OptimizerRequest? request, double defaultRate, FieldProblems problems)
     {
         string name = request?.Name ?? SubmissionLimits.DefaultOptimizer;
-        double rate = request?.LearningRate ?? SubmissionLimits.DefaultLearningRate;
+        double rate = request?.LearningRate ?? defaultRate;
         bool valid = true;
         if (!Optimizers.Names.Contains(name))
         {

@@ -13,5 +13,7 @@ internal sealed class FieldProblems
         list.Add(problem);
     }
 
+    public bool Has(string field) => _byField.ContainsKey(field);
+
     public Dictionary<string, string[]> ToDictionary() => _byField.ToDictionary(p => p.Key, p => p.Value.ToArray());
 }

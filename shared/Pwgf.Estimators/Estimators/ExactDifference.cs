@@ -21,10 +21,11 @@ public sealed class ExactDifference : IGradientEstimator
         long batch = parameters.shape[0], dims = parameters.shape[1];
         var sample = Family.Sample(parameters, generator);                                  // [batch, dims]
         var steps = eye(dims, dtype: parameters.dtype, device: parameters.device);         // [dims, dims]
-        var points = cat([sample.unsqueeze(1), sample.unsqueeze(1) + steps], 1);           // [batch, dims + 1, dims]
-        var values = objective.Evaluate(Family, points.reshape(batch * (dims + 1), dims)).reshape(batch, dims + 1);
-        var value = values[.., 0];                                                         // f(z)
-        var differences = (values[.., 1..] - value.unsqueeze(-1)).detach();               // [batch, dims]
+        // Sample-major, as objectives expect: point j of every example, then point j + 1.
+        var points = cat([sample.unsqueeze(0), sample.unsqueeze(0) + steps.unsqueeze(1)], 0); // [dims + 1, batch, dims]
+        var values = objective.Evaluate(Family, points.reshape((dims + 1) * batch, dims)).reshape(dims + 1, batch);
+        var value = values[0];                                                             // f(z), [batch]
+        var differences = (values[1..] - value).detach().t();                             // [batch, dims]
         var rate = parameters.exp();
         return value + ((rate - rate.detach()) * differences).sum(-1);
     }

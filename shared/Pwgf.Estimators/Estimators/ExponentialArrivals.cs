@@ -15,6 +15,8 @@ public sealed class ExponentialArrivals(double temperature, int arrivals) : IGra
     public string Name => "eat";
     public LatentFamily Family => LatentFamily.Poisson;
 
+    public bool Relaxed => true;
+
     public int EvaluationsPerExample(int dims) => 1;
 
     public Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator)

@@ -14,6 +14,8 @@ public sealed class GeneralizedGumbelSoftmax(double temperature, int truncation)
     public string Name => "gengs";
     public LatentFamily Family => LatentFamily.Poisson;
 
+    public bool Relaxed => true;
+
     public int EvaluationsPerExample(int dims) => 1;
 
     public Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator)

@@ -17,6 +17,8 @@ public sealed class GumbelSoftmax(LatentFamily family, double temperature, bool 
     public LatentFamily Family => family;
     public double Temperature => temperature;
 
+    public bool Relaxed => !straightThrough;
+
     public int EvaluationsPerExample(int dims) => 1;
 
     public Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator)

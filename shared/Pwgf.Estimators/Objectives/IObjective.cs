@@ -10,7 +10,11 @@ namespace Pwgf.Estimators.Objectives;
 /// </summary>
 public interface IObjective
 {
-    /// <summary>[batch, dims] (or [batch, dims, K] one-hot) -> [batch].</summary>
+    /// <summary>
+    /// [n, dims] (or [n, dims, K] one-hot) -> [n]. An estimator that evaluates several points per example stacks
+    /// them sample-major: with b examples, row r belongs to example r mod b (all examples' first points, then all
+    /// their second points, ...), so an objective tied to data (a decoder and its images) can pair rows with images.
+    /// </summary>
     Tensor Evaluate(LatentFamily family, Tensor sample);
 
     /// <summary>

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using Pwgf.Estimators;
+using Pwgf.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pwgf.Training.Vae;
+
+/// <summary>
+/// Trains a discrete-latent VAE: the estimator supplies the encoder's gradient of E_q[-log p(x | z)], while the
+/// KL term (closed form), the decoder and the prior get exact autodiff gradients. Images are binarised afresh
+/// every time a batch is drawn; evaluation images are binarised once, with a fixed seed, so every evaluation of
+/// every run scores the same binary images.
+/// </summary>
+public sealed class VaeSession : ITrainingSession
+{
+    public static IReadOnlyList<string> Metrics { get; } =
+        ["train_neg_elbo", "valid_neg_log_likelihood", "test_neg_log_likelihood", "encoder_grad_variance", "steps_per_second"];
+
+    /// <summary>Rows (images x importance samples) pushed through the decoder at once during evaluation.</summary>
+    private const int EvaluationRows = 20_000;
+
+    private const ulong DataStream = 0xDA7A_5EEDUL;
+    private const ulong InitStream = 0x1A1_7EEDUL;
+
+    private readonly VaeProblem _problem;
+    private readonly IGradientEstimator _estimator;
+    private readonly long _seed;
+    private readonly VaeModel _model;
+    private readonly TorchSharp.Modules.OptimizerHelper _optimizer;
+    private readonly GradientMoments _moments;
+    private readonly Tensor _train;                     // [N, pixels] intensities in [0, 1]
+    private readonly Tensor _validation;                // [V, pixels] in {0, 1}
+    private readonly Tensor _test;                      // [T, pixels] in {0, 1}
+    private readonly Generator _data;                   // batches and their binarisation: the same for every estimator
+    private readonly Generator _noise;                  // the estimator's samples
+    private readonly Tensor _elboSum;                   // sum of per-step -ELBO since the last evaluation (on the device)
+    private int _elboSteps;
+    private int _stepsSinceEvaluation;
+    private readonly Stopwatch _sinceEvaluation = new();
+
+    private VaeSession(VaeProblem problem, RunConfiguration configuration, IGradientEstimator estimator, TaskContext context)
+    {
+        _problem = problem;
+        _estimator = estimator;
+        _seed = configuration.Seed;
+        var device = context.Device;
+        Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
+
+        var splits = context.Datasets.Load(problem.Dataset);
+        var train = problem.TrainSubset > 0 && problem.TrainSubset < splits.Train.Count
+            ? splits.Train.Select([.. Enumerable.Range(0, problem.TrainSubset)])
+            : splits.Train;
+        _train = Pixels(train, device);
+        using (var binarise = new Generator(DatasetCatalog.SplitSeed, device))
+        {
+            _validation = Binarised(splits.Validation, problem.EvalImages, binarise, device);
+            _test = Binarised(splits.Test, problem.EvalImages, binarise, device);
+        }
+
+        using (var init = new Generator((ulong)configuration.Seed ^ InitStream, device))
+        using (var meanImage = _train.mean([0]))
+        {
+            _model = new VaeModel(problem, train.PixelsPerImage, meanImage, init, device);
+        }
+        _optimizer = Optimizers.Create(configuration.Optimizer, _model.Parameters);
+        _moments = new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999);
+        _data = new Generator((ulong)configuration.Seed ^ DataStream, device);
+        _noise = new Generator((ulong)configuration.Seed, device);
+        _elboSum = zeros(1, dtype: float64, device: device);
+    }
+
+    public static VaeSession Start(VaeProblem problem, RunConfiguration configuration, IGradientEstimator estimator, TaskContext context) =>
+        new(problem, configuration, estimator, context);
+
+    public string Device { get; }
+
+    public void Step()
+    {
+        if (!_sinceEvaluation.IsRunning) _sinceEvaluation.Start();
+        using var scope = NewDisposeScope();
+        var indices = randint(0, _train.shape[0], [_problem.BatchSize], dtype: int64, device: _train.device, generator: _data);
+        var images = bernoulli(_train.index_select(0, indices), generator: _data);               // [B, pixels]
+
+        var parameters = _model.Encode(images);                                                   // [B, dims(, K)]
+        var reconstruction = _estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise); // [B]
+        (_estimator as ISelfTuningEstimator)?.Tune(reconstruction, parameters);
+        var kl = _model.KullbackLeibler(parameters);                                              // [B]
+        var loss = (reconstruction + kl).mean();
+
+        _optimizer.zero_grad();
+        loss.backward();
+        _moments.Update();
+        _optimizer.step();
+
+        // The surrogate's value estimates E_q[-log p(x | z)] unless the estimator evaluated f at relaxed points.
+        using (no_grad())
+        {
+            var negElbo = _estimator.Relaxed
+                ? (_model.ReconstructionLoss(_model.Family.Sample(parameters.detach(), _noise), images) + kl).mean()
+                : loss;
+            _elboSum.add_(negElbo.detach().to_type(float64));
+        }
+        _elboSteps++;
+        _stepsSinceEvaluation++;
+    }
+
+    public IReadOnlyList<MetricValue> Evaluate()
+    {
+        _sinceEvaluation.Stop();
+        var metrics = new List<MetricValue>();
+        if (_elboSteps > 0)
+        {
+            metrics.Add(new("train_neg_elbo", _elboSum.item<double>() / _elboSteps));
+            _elboSum.zero_();
+            _elboSteps = 0;
+        }
+        if (_stepsSinceEvaluation > 0 && _sinceEvaluation.Elapsed > TimeSpan.Zero)
+        {
+            metrics.Add(new("steps_per_second", _stepsSinceEvaluation / _sinceEvaluation.Elapsed.TotalSeconds));
+        }
+
+        // The same importance samples at every evaluation of a run: the curve moves only with the model.
+        using (var noise = new Generator((ulong)_seed, _train.device))
+        {
+            metrics.Add(new("valid_neg_log_likelihood", ImportanceWeightedBound(_validation, noise)));
+            metrics.Add(new("test_neg_log_likelihood", ImportanceWeightedBound(_test, noise)));
+        }
+        if (_moments.Updates > 0) metrics.Add(new("encoder_grad_variance", _moments.Variance()));
+
+        _stepsSinceEvaluation = 0;
+        _sinceEvaluation.Reset();
+        return metrics;
+    }
+
+    /// <summary>
+    /// -log p(x) bounded by importance sampling with S samples from q (Burda et al.):
+    /// log p(x) >= log (1/S) sum_s p(x | z_s) p(z_s) / q(z_s | x). Returns the mean over images of the negated bound.
+    /// </summary>
+    private double ImportanceWeightedBound(Tensor images, Generator noise)
+    {
+        using var _ = no_grad();
+        int samples = _problem.ImportanceSamples;
+        int chunk = Math.Max(1, EvaluationRows / samples);
+        double total = 0;
+        for (long start = 0; start < images.shape[0]; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var x = images.narrow(0, start, Math.Min(chunk, images.shape[0] - start));              // [c, pixels]
+            long count = x.shape[0];
+            var parameters = _model.Encode(x);                                                    // [c, dims(, K)]
+            var repeated = parameters.unsqueeze(0).expand([samples, .. parameters.shape]);
+            var flatParameters = repeated.reshape([samples * count, .. parameters.shape[1..]]);
+            var z = _model.Family.Sample(flatParameters, noise);                                  // sample-major rows
+            var logWeight = -_model.ReconstructionLoss(z, x.repeat(samples, 1))
+                            + _model.LogPrior(z) - _model.Family.LogProbability(z, flatParameters); // [S c]
+            var bound = logWeight.reshape(samples, count).to_type(float64).logsumexp(0) - Math.Log(samples); // [c]
+            total += bound.sum().item<double>();
+        }
+        return -total / images.shape[0];
+    }
+
+    public void Save(BinaryWriter writer)
+    {
+        foreach (var parameter in _model.Parameters) parameter.Save(writer);
+        _optimizer.save_state_dict(writer);
+        _moments.Save(writer);
+        _data.get_state().Save(writer);
+        _noise.get_state().Save(writer);
+        _elboSum.Save(writer);
+        writer.Write(_elboSteps);
+        (_estimator as ISelfTuningEstimator)?.SaveState(writer);
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        using (no_grad())
+        {
+            foreach (var parameter in _model.Parameters)
+            {
+                using var saved = Tensor.Load(reader);
+                parameter.copy_(saved);
+            }
+        }
+        _optimizer.load_state_dict(reader);
+        _moments.Load(reader);
+        using (var data = Tensor.Load(reader)) _data.set_state(data);
+        using (var noise = Tensor.Load(reader)) _noise.set_state(noise);
+        using (var elboSum = Tensor.Load(reader)) _elboSum.copy_(elboSum);
+        _elboSteps = reader.ReadInt32();
+        (_estimator as ISelfTuningEstimator)?.LoadState(reader);
+    }
+
+    /// <summary>Intensities of a set as one [count, pixels] tensor.</summary>
+    private static Tensor Pixels(ImageSet images, Device device) =>
+        tensor(images.Pixels, [images.Count, images.PixelsPerImage], device: device);
+
+    /// <summary>The first <paramref name="limit"/> images (0: all), each pixel drawn once ~ Bernoulli(intensity).</summary>
+    private static Tensor Binarised(ImageSet images, int limit, Generator generator, Device device)
+    {
+        int count = limit > 0 ? Math.Min(limit, images.Count) : images.Count;
+        using var pixels = Pixels(count == images.Count ? images : images.Select([.. Enumerable.Range(0, count)]), device);
+        return bernoulli(pixels, generator: generator);
+    }
+
+    /// <summary>The session owns its estimator (a self-tuning one holds parameters of its own).</summary>
+    public void Dispose()
+    {
+        (_estimator as IDisposable)?.Dispose();
+        _optimizer.Dispose();
+        _moments.Dispose();
+        _model.Dispose();
+        _train.Dispose();
+        _validation.Dispose();
+        _test.Dispose();
+        _data.Dispose();
+        _noise.Dispose();
+        _elboSum.Dispose();
+    }
+}
