@@ -80,7 +80,7 @@ public static class ExperimentBudget
 
         new("poisson-vae",
             "Poisson VAE, Fashion-MNIST",
-            VaeOptions(quick),
+            VaeOptions(quick, ("architecture", "linear")),
             PoissonEstimators,
             quick ? QuickSeeds : Seeds,
             quick ? QuickVaeSteps : PoissonVaeSteps,

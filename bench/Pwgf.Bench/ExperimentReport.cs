@@ -162,6 +162,12 @@ public static class ExperimentReport
             text.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         text.AppendLine();
+        foreach (var (first, second) in ExperimentSummary.Coinciding(outcome))
+        {
+            text.AppendLine($"`{first}` and `{second}` recorded exactly the same {Label(roles.Score)} curve on every seed: on this task they " +
+                            "are the same update under two names, so one hides the other in the plots.");
+            text.AppendLine();
+        }
         if (optimum is not null)
         {
             text.AppendLine($"The {optimum.Label}: the exact expected loss at lambda* = t - 1/2. Straight-through's fixed point is lambda = t, " +

@@ -59,6 +59,29 @@ public static class ExperimentSummary
             return new EstimatorCurve(estimator, seeds.Count, SeedStatistics.Band(seeds, transform));
         }).Where(curve => curve.Band.Count > 0)];
 
+    /// <summary>
+    /// Pairs of estimators whose score curves agree exactly on every seed: the same update under two names (pwgf is
+    /// straight-through on Bernoulli latents), which the reader should be told rather than left to guess from a
+    /// hidden curve and a tied rank.
+    /// </summary>
+    public static IReadOnlyList<(string First, string Second)> Coinciding(ComparisonOutcome outcome)
+    {
+        string score = outcome.Spec.Metrics.Score;
+        var curves = Estimators(outcome).ToDictionary(e => e, e => outcome.RunsOf(e)
+            .Where(r => r.Succeeded)
+            .OrderBy(r => r.Seed)
+            .Select(r => (r.Seed, Points: r.Series(score)))
+            .ToList());
+        var names = curves.Keys.ToList();
+        return [.. names
+            .SelectMany((first, i) => names.Skip(i + 1).Select(second => (First: first, Second: second)))
+            .Where(pair => Same(curves[pair.First], curves[pair.Second]))];
+
+        static bool Same(List<(long Seed, IReadOnlyList<MetricPoint> Points)> a, List<(long Seed, IReadOnlyList<MetricPoint> Points)> b) =>
+            a.Count > 0 && a.Count == b.Count &&
+            a.Zip(b).All(pair => pair.First.Seed == pair.Second.Seed && pair.First.Points.Count > 0 && pair.First.Points.SequenceEqual(pair.Second.Points));
+    }
+
     /// <summary>The estimators in the order the API lists the runs, which is the order of the request.</summary>
     public static IReadOnlyList<string> Estimators(ComparisonOutcome outcome) =>
         [.. outcome.Runs.Select(r => r.Estimator).Distinct()];
