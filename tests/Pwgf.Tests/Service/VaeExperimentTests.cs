@@ -51,6 +51,19 @@ public sealed class VaeExperimentTests(ServiceFixture service)
             Assert.All((await service.GetMetricAsync(run.Id, "steps_per_second")).Points, p => Assert.True(p.Value > 0));
         }
 
+        // The summary scores the final test bound and the test bound at each run's best validation step.
+        foreach (var summary in first.Summary)
+        {
+            var run = first.Runs.Single(r => r.Estimator == summary.Estimator);
+            var test = await service.GetMetricAsync(run.Id, "test_neg_log_likelihood");
+            var valid = await service.GetMetricAsync(run.Id, "valid_neg_log_likelihood");
+            int best = valid.Points.MinBy(p => p.Value)!.Step;
+            Assert.Equal(("test_neg_log_likelihood", test.Points[^1].Value), (summary.Metric, summary.FinalScoreMean));
+            Assert.NotNull(summary.Rank);
+            Assert.Equal(("valid_neg_log_likelihood", (double)best), (summary.BestByValidation!.Metric, summary.BestByValidation.StepMean));
+            Assert.Equal(test.Points.Single(p => p.Step == best).Value, summary.BestByValidation.ScoreMean);
+        }
+
         // The same request again: every metric but the wall-clock speed is identical, bit for bit.
         var second = await service.WaitForFinalAsync((await service.SubmitAsync(Request(task, estimators, options))).Id, RunTimeout);
         Assert.Equal(RunStatus.Succeeded, second.Status);
