@@ -30,6 +30,7 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
         {
             run.Property(r => r.Estimator).HasMaxLength(64);
             run.Property(r => r.Configuration).HasColumnType("jsonb");
+            run.Property(r => r.Manifest).HasColumnType("jsonb");
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.Device).HasMaxLength(16);
             run.Property(r => r.JobId).HasMaxLength(64);

@@ -55,7 +55,8 @@ public sealed partial class RunJob(
         {
             using var session = StartSession(configuration);
             int fromStep = await ResumeAsync(session, runId, cancellationToken);
-            if (!await TryStartAsync(run, session.Device, fromStep, cancellationToken)) return;
+            var manifest = RunManifest.Capture(run.ConfigHash, run.Seed, session.Device, identity.Name, typeof(RunJob).Assembly);
+            if (!await TryStartAsync(run, manifest, fromStep, cancellationToken)) return;
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
@@ -100,12 +101,14 @@ public sealed partial class RunJob(
     /// <summary>
     /// Marks the run Running under this worker's lease. The row may change between loading and saving it (the API
     /// storing the job id, a cancel request, another execution): then it is reloaded and looked at again.
+    /// The execution's manifest is stored in the same write, so a running run always says what trains it.
     /// </summary>
-    private async Task<bool> TryStartAsync(Run run, string device, int fromStep, CancellationToken cancellationToken)
+    private async Task<bool> TryStartAsync(Run run, RunManifest manifest, int fromStep, CancellationToken cancellationToken)
     {
+        string manifestJson = JsonSerializer.Serialize(manifest, RunJson.Options);
         for (int attempt = 1; attempt <= 5; attempt++)
         {
-            run.Start(device, identity.Name, clock.GetUtcNow(), fromStep);
+            run.Start(manifest.Device, identity.Name, manifestJson, clock.GetUtcNow(), fromStep);
             if (await TrySaveAsync(run, cancellationToken)) return true;
             if (run.Status.IsFinal() || run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
             {

@@ -156,14 +156,6 @@ public static class ComparisonsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
         }
 
-        var runIds = comparison.Runs.Select(r => r.Id).ToList();
-        var finalLoss = await db.Metrics
-            .AsNoTracking()
-            .Where(m => runIds.Contains(m.RunId) && m.Name == "loss")
-            .GroupBy(m => m.RunId)
-            .Select(g => g.OrderByDescending(m => m.Step).First())
-            .ToDictionaryAsync(m => m.RunId, m => m.Value, cancellationToken);
-
         var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
         // Runs in the order the request listed them: estimator by estimator, seed by seed.
         var labels = specification.Estimators.Select(e => e.Label).ToList();
@@ -172,25 +164,10 @@ public static class ComparisonsApi
             .OrderBy(r => labels.IndexOf(r.Estimator)).ThenBy(r => seeds.IndexOf(r.Seed))
             .Select(RunsApi.ToDetails)
             .ToList();
-        var summary = specification.Estimators
-            .Select(e => Summarise(e.Label, comparison.Runs.Where(r => r.Estimator == e.Label).ToList(), finalLoss))
-            .ToList();
+        var summary = await ComparisonSummary.LoadAsync(db, comparison, labels, cancellationToken);
 
         return TypedResults.Ok(new ComparisonDetails(comparison.Id, comparison.Task,
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
             specification, runs, summary));
-    }
-
-    /// <summary>Mean and standard error (sample standard deviation / sqrt n) of the succeeded runs' final loss.</summary>
-    private static EstimatorSummary Summarise(string label, List<Run> runs, Dictionary<Guid, double> finalLoss)
-    {
-        var losses = runs.Where(r => r.Status == RunStatus.Succeeded && finalLoss.ContainsKey(r.Id))
-            .Select(r => finalLoss[r.Id])
-            .ToList();
-        double? mean = losses.Count > 0 ? losses.Average() : null;
-        double? standardError = losses.Count > 1
-            ? Math.Sqrt(losses.Sum(x => (x - mean!.Value) * (x - mean.Value)) / (losses.Count - 1) / losses.Count)
-            : null;
-        return new EstimatorSummary(label, runs.Count, runs.Count(r => r.Status == RunStatus.Succeeded), mean, standardError);
     }
 }

@@ -74,8 +74,10 @@ public static class RunsApi
     internal static RunDetails ToDetails(Run run)
     {
         var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)!;
+        var manifest = run.Manifest is null ? null : JsonSerializer.Deserialize<RunManifest>(run.Manifest, RunJson.Options);
         return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed, run.ConfigHash,
-            run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt);
+            run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt,
+            manifest);
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

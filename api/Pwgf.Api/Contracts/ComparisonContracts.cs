@@ -58,13 +58,42 @@ public sealed record ComparisonDetails(
     IReadOnlyList<RunDetails> Runs,
     IReadOnlyList<EstimatorSummary> Summary);
 
-/// <summary>Per estimator across seeds: final exact loss of the succeeded runs, mean and standard error.</summary>
+/// <summary>
+/// One estimator across its seeds, scored by the task's score metric (lower is better) over the succeeded runs.
+/// </summary>
+/// <param name="Estimator">The estimator's label in the comparison.</param>
+/// <param name="Metric">The score metric, e.g. "loss" (the exact objective of a toy task).</param>
+/// <param name="Runs">Runs of this estimator (one per seed).</param>
+/// <param name="Succeeded">Runs that finished.</param>
+/// <param name="FinalScoreMean">Mean over succeeded runs of the score at each run's last recorded step; null when none.</param>
+/// <param name="FinalScoreStandardError">Sample standard deviation / sqrt(n) of those scores; null below two runs.</param>
+/// <param name="Rank">1 for the lowest mean; estimators with equal means share a rank; null without a mean.</param>
+/// <param name="BestByValidation">Scores at each run's best validation step; null when the task has no validation metric.</param>
 public sealed record EstimatorSummary(
     string Estimator,
+    string Metric,
     int Runs,
     int Succeeded,
-    double? FinalLossMean,
-    double? FinalLossStandardError);
+    double? FinalScoreMean,
+    double? FinalScoreStandardError,
+    int? Rank,
+    BestByValidationSummary? BestByValidation);
+
+/// <summary>
+/// Early stopping by validation: for each succeeded run, the step where the validation metric is lowest (the earliest
+/// if several tie) and the score metric at that step.
+/// </summary>
+/// <param name="Metric">The validation metric that picks the step.</param>
+/// <param name="Runs">Succeeded runs that recorded both metrics at some common step.</param>
+/// <param name="ScoreMean">Mean score at the best steps; null when no run counts.</param>
+/// <param name="ScoreStandardError">Sample standard deviation / sqrt(n) of those scores; null below two runs.</param>
+/// <param name="StepMean">Mean best step.</param>
+public sealed record BestByValidationSummary(
+    string Metric,
+    int Runs,
+    double? ScoreMean,
+    double? ScoreStandardError,
+    double? StepMean);
 
 public sealed record ComparisonListItem(
     Guid Id,

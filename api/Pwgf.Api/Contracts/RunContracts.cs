@@ -1,7 +1,12 @@
 using Pwgf.Infrastructure.Entities;
+using Pwgf.Training;
 
 namespace Pwgf.Api.Contracts;
 
+/// <summary>
+/// One run and its progress. Manifest says where and with what the latest execution trained (build commit, library
+/// versions, device, threads, worker, runtime, OS); it is null until a worker has started the run.
+/// </summary>
 public sealed record RunDetails(
     Guid Id,
     Guid ComparisonId,
@@ -17,7 +22,8 @@ public sealed record RunDetails(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    RunManifest? Manifest);
 
 public sealed record MetricSeries(string Name, IReadOnlyList<MetricPointDto> Points);
 

@@ -227,6 +227,10 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("text")
                         .HasColumnName("lease_owner");
 
+                    b.Property<string>("Manifest")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("manifest");
+
                     b.Property<long>("Seed")
                         .HasColumnType("bigint")
                         .HasColumnName("seed");

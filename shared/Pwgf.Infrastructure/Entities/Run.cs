@@ -54,16 +54,25 @@ public sealed class Run
     /// <summary>When someone asked a running run to stop; the worker honours it at its next flush.</summary>
     public DateTimeOffset? CancelRequestedAt { get; private set; }
 
+    /// <summary>
+    /// Where and with what the latest execution trains (a serialised RunManifest); null until a worker starts the run.
+    /// </summary>
+    public string? Manifest { get; private set; }
+
     /// <summary>PostgreSQL's xmin: the API and a worker never overwrite each other's change of the same run.</summary>
     public uint Version { get; private set; }
 
-    /// <summary>Starts (or, from a checkpoint, resumes) training at <paramref name="fromStep"/> completed steps.</summary>
-    public void Start(string device, string owner, DateTimeOffset now, int fromStep = 0)
+    /// <summary>
+    /// Starts (or, from a checkpoint, resumes) training at <paramref name="fromStep"/> completed steps; the
+    /// execution's <paramref name="manifest"/> replaces the one an earlier execution left.
+    /// </summary>
+    public void Start(string device, string owner, string manifest, DateTimeOffset now, int fromStep = 0)
     {
         Require(Status is RunStatus.Queued, "start");
         if (fromStep < 0 || fromStep > Steps) throw new ArgumentOutOfRangeException(nameof(fromStep), fromStep, $"Must be within 0..{Steps}.");
         Status = RunStatus.Running;
         Device = device;
+        Manifest = manifest;
         Step = fromStep;
         StartedAt ??= now;
         LeaseOwner = owner;

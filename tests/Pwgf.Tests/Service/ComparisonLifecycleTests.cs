@@ -39,10 +39,10 @@ public sealed class ComparisonLifecycleTests(ServiceFixture service)
         // The summary ranks what the curves show: pwgf's final exact loss is lower (optimum t - 1/4 = 3.15).
         var summary = comparison.Summary.ToDictionary(s => s.Estimator);
         Assert.Equal(2, summary["pwgf"].Succeeded);
-        Assert.NotNull(summary["pwgf"].FinalLossStandardError);
-        Assert.True(summary["pwgf"].FinalLossMean < summary["st"].FinalLossMean,
-            $"pwgf {summary["pwgf"].FinalLossMean} vs st {summary["st"].FinalLossMean}");
-        Assert.InRange(summary["pwgf"].FinalLossMean!.Value, 3.15, 3.15 + 0.03);
+        Assert.NotNull(summary["pwgf"].FinalScoreStandardError);
+        Assert.True(summary["pwgf"].FinalScoreMean < summary["st"].FinalScoreMean,
+            $"pwgf {summary["pwgf"].FinalScoreMean} vs st {summary["st"].FinalScoreMean}");
+        Assert.InRange(summary["pwgf"].FinalScoreMean!.Value, 3.15, 3.15 + 0.03);
     }
 
     [Fact]

@@ -31,6 +31,10 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         var run = Assert.Single(comparison.Runs);
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(2, run.Attempts);
+        // The manifest is the latest execution's: it names the worker that finished the run, which trained with
+        // the same build and libraries on the same machine as the one that was killed.
+        Assert.NotEqual(running.Manifest!.Worker, run.Manifest!.Worker);
+        Assert.Equal(running.Manifest with { Worker = run.Manifest.Worker }, run.Manifest);
 
         // Every evaluation step exactly once: no gaps, no duplicates (the crashed worker wrote up to its death,
         // the new one resumed from the checkpoint and rewrote the overlap idempotently).

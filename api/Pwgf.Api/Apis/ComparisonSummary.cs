@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.Training;
+
+namespace Pwgf.Api.Apis;
+
+/// <summary>What one run contributes to its estimator's summary.</summary>
+/// <param name="Estimator">The run's estimator label.</param>
+/// <param name="Succeeded">Only succeeded runs are scored.</param>
+/// <param name="FinalScore">The score metric at the run's last recorded step.</param>
+/// <param name="BestStep">The step where the validation metric is lowest, if the task has one.</param>
+/// <param name="ScoreAtBestStep">The score metric at <paramref name="BestStep"/>.</param>
+public sealed record RunScore(string Estimator, bool Succeeded, double? FinalScore, int? BestStep = null, double? ScoreAtBestStep = null);
+
+/// <summary>The per-estimator summary of a comparison: the scores of its runs read in two queries, then aggregated.</summary>
+public static class ComparisonSummary
+{
+    /// <summary>Reads every run's scores for the comparison's task and summarises them, estimators in request order.</summary>
+    public static async Task<IReadOnlyList<EstimatorSummary>> LoadAsync(
+        PwgfDbContext db, Comparison comparison, IReadOnlyList<string> labels, CancellationToken cancellationToken)
+    {
+        // A task that left the catalogue still gets a summary of the metric every task records.
+        var task = TaskRegistry.Find(comparison.Task);
+        string scoreMetric = task?.ScoreMetric ?? "loss";
+        string? validationMetric = task?.ValidationMetric;
+        var runs = await ReadRunScoresAsync(db, comparison.Runs, scoreMetric, validationMetric, cancellationToken);
+        return Summarise(labels, scoreMetric, validationMetric, runs);
+    }
+
+    /// <summary>
+    /// Each run's final score and, with a validation metric, its best validation step and the score there: one query
+    /// for all final scores and one for all best steps, whatever the number of runs.
+    /// </summary>
+    public static async Task<IReadOnlyList<RunScore>> ReadRunScoresAsync(
+        PwgfDbContext db, IReadOnlyCollection<Run> runs, string scoreMetric, string? validationMetric, CancellationToken cancellationToken)
+    {
+        var succeeded = runs.Where(r => r.Status == RunStatus.Succeeded).Select(r => r.Id).ToList();
+        var finalScores = await db.Metrics
+            .AsNoTracking()
+            .Where(m => succeeded.Contains(m.RunId) && m.Name == scoreMetric)
+            .GroupBy(m => m.RunId)
+            .Select(g => g.OrderByDescending(m => m.Step).First())
+            .ToDictionaryAsync(m => m.RunId, m => m.Value, cancellationToken);
+
+        var bestSteps = new Dictionary<Guid, (int Step, double Score)>();
+        if (validationMetric is not null)
+        {
+            // Only steps where both metrics were recorded can be chosen; PostgreSQL orders NaN above every number,
+            // so a diverged evaluation is never the best one.
+            var bestPoints = await db.Metrics
+                .AsNoTracking()
+                .Where(v => succeeded.Contains(v.RunId) && v.Name == validationMetric)
+                .Join(db.Metrics.Where(s => s.Name == scoreMetric),
+                    v => new { v.RunId, v.Step }, s => new { s.RunId, s.Step },
+                    (v, s) => new { v.RunId, v.Step, Validation = v.Value, Score = s.Value })
+                .GroupBy(p => p.RunId)
+                .Select(g => g.OrderBy(p => p.Validation).ThenBy(p => p.Step).First())
+                .ToListAsync(cancellationToken);
+            foreach (var point in bestPoints) bestSteps[point.RunId] = (point.Step, point.Score);
+        }
+
+        return runs.Select(r =>
+        {
+            bool hasFinal = finalScores.TryGetValue(r.Id, out double final);
+            bool hasBest = bestSteps.TryGetValue(r.Id, out var best);
+            return new RunScore(r.Estimator, r.Status == RunStatus.Succeeded, hasFinal ? final : null,
+                hasBest ? best.Step : null, hasBest ? best.Score : null);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Mean and standard error (sample standard deviation / sqrt n) of the succeeded runs' final scores per estimator,
+    /// ranked by mean (1 = lowest; equal means share a rank; a NaN mean ranks last), and, when there is a validation
+    /// metric, the same statistics of the score at each run's best validation step.
+    /// </summary>
+    public static IReadOnlyList<EstimatorSummary> Summarise(
+        IReadOnlyList<string> labels, string scoreMetric, string? validationMetric, IReadOnlyList<RunScore> runs)
+    {
+        var summaries = labels.Select(label =>
+        {
+            var own = runs.Where(r => r.Estimator == label).ToList();
+            var scored = own.Where(r => r.Succeeded).ToList();
+            var (mean, standardError) = MeanAndStandardError(scored.Where(r => r.FinalScore is not null).Select(r => r.FinalScore!.Value).ToList());
+            return new EstimatorSummary(label, scoreMetric, own.Count, scored.Count, mean, standardError, Rank: null,
+                validationMetric is null ? null : AtBestSteps(validationMetric, scored));
+        }).ToList();
+
+        return summaries
+            .Select(s => s.FinalScoreMean is not { } mean ? s : s with
+            {
+                Rank = 1 + summaries.Count(other => other.FinalScoreMean is { } theirs && RankKey(theirs) < RankKey(mean)),
+            })
+            .ToList();
+    }
+
+    private static BestByValidationSummary AtBestSteps(string validationMetric, List<RunScore> succeeded)
+    {
+        var chosen = succeeded.Where(r => r.BestStep is not null && r.ScoreAtBestStep is not null).ToList();
+        var (mean, standardError) = MeanAndStandardError(chosen.Select(r => r.ScoreAtBestStep!.Value).ToList());
+        double? stepMean = chosen.Count > 0 ? chosen.Average(r => r.BestStep!.Value) : null;
+        return new BestByValidationSummary(validationMetric, chosen.Count, mean, standardError, stepMean);
+    }
+
+    private static (double? Mean, double? StandardError) MeanAndStandardError(List<double> values)
+    {
+        if (values.Count == 0) return (null, null);
+        double mean = values.Average();
+        if (values.Count == 1) return (mean, null);
+        double variance = values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1);
+        return (mean, Math.Sqrt(variance / values.Count));
+    }
+
+    /// <summary>A NaN mean (a diverged run) ranks like +infinity: after every finite mean.</summary>
+    private static double RankKey(double mean) => double.IsNaN(mean) ? double.PositiveInfinity : mean;
+}

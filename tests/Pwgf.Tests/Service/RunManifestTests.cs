@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.Tests.Support;
+using Pwgf.Training;
+
+namespace Pwgf.Tests.Service;
+
+/// <summary>Every run a worker trains says what build, libraries and machine trained it.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class RunManifestTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task A_finished_run_carries_the_manifest_of_the_worker_that_trained_it()
+    {
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
+             "estimators": ["pwgf"], "seeds": [31], "steps": 40, "evalEvery": 10}
+            """);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+        var listed = Assert.Single(comparison.Runs);
+        Assert.Equal(RunStatus.Succeeded, listed.Status);
+
+        var run = (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
+        var manifest = run.Manifest;
+
+        Assert.NotNull(manifest);
+        Assert.Equal((run.Seed, run.ConfigHash, "cpu"), (manifest.Seed, manifest.ConfigHash, manifest.Device));
+        Assert.False(string.IsNullOrWhiteSpace(manifest.TorchSharpVersion));
+        Assert.False(string.IsNullOrWhiteSpace(manifest.LibtorchVersion));
+        Assert.Matches("^([0-9a-f]{40}|unknown)$", manifest.Commit);
+        // The worker and the API came out of the same build, so they name the same commit.
+        Assert.Equal(RunManifest.CommitOf(typeof(RunDetails).Assembly), manifest.Commit);
+        Assert.True(manifest.TorchThreads >= 1, $"torch threads {manifest.TorchThreads}");
+        Assert.False(string.IsNullOrWhiteSpace(manifest.Worker));
+        Assert.Contains(".NET", manifest.RuntimeVersion, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(manifest.OsDescription));
+    }
+
+    [Fact]
+    public async Task A_queued_run_has_no_manifest_yet()
+    {
+        // A run cancelled before any worker picks it up was never started, so nothing trained it.
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["st"], "seeds": [1, 2, 3, 4, 5, 6, 7, 8], "steps": 2000, "evalEvery": 1000}
+            """);
+        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+
+        var neverStarted = comparison.Runs.Where(r => r.Attempts == 0).ToList();
+        Assert.NotEmpty(neverStarted);
+        Assert.All(neverStarted, r => Assert.Null(r.Manifest));
+    }
+}
+
+/// <summary>Reading the build commit out of an assembly's informational version.</summary>
+public sealed class BuildCommitTests
+{
+    [Theory]
+    [InlineData("1.0.0+0123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("1.0.0+0123456789ABCDEF0123456789ABCDEF01234567", "0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("1.0.0", "unknown")]
+    [InlineData("1.0.0+local", "unknown")]
+    [InlineData(null, "unknown")]
+    public void The_commit_is_the_full_hash_after_the_plus_or_unknown(string? informationalVersion, string expected) =>
+        Assert.Equal(expected, RunManifest.CommitOf(informationalVersion));
+}
