@@ -12,6 +12,7 @@ namespace Pwgf.Bench;
 /// <param name="Commit">The commit the stack was built from (for the report).</param>
 /// <param name="StartedAt">When the whole command started, build and start-up included; the deadline counts from here.</param>
 /// <param name="Only">Tasks to keep from the plan; null keeps all.</param>
+/// <param name="DeadlineAfter">Replaces the budget's own deadline (counted from <paramref name="StartedAt"/>); null keeps it.</param>
 public sealed record ExperimentSettings(
     Uri Url,
     bool Quick,
@@ -21,14 +22,15 @@ public sealed record ExperimentSettings(
     int TorchThreads,
     string Commit,
     DateTimeOffset StartedAt,
-    IReadOnlySet<string>? Only)
+    IReadOnlySet<string>? Only,
+    TimeSpan? DeadlineAfter = null)
 {
     public const string ReportFile = "results.md";
     public const string PlotFolder = "results";
 
     public string ReportPath => Path.Combine(OutputDirectory, ReportFile);
     public string PlotDirectory => Path.Combine(OutputDirectory, PlotFolder);
-    public DateTimeOffset Deadline => StartedAt + (Quick ? ExperimentBudget.QuickDeadline : ExperimentBudget.Deadline);
+    public DateTimeOffset Deadline => StartedAt + (DeadlineAfter ?? (Quick ? ExperimentBudget.QuickDeadline : ExperimentBudget.Deadline));
 
     public IReadOnlyList<ExperimentSpec> Plan =>
         [.. ExperimentBudget.Plan(Quick).Where(spec => Only is null || Only.Contains(spec.Task))];
@@ -66,6 +68,9 @@ public sealed record ExperimentSettings(
                 case "--torch-threads" when Number(value) is int threads and >= 0: settings = settings with { TorchThreads = threads }; break;
                 case "--started" when long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch):
                     settings = settings with { StartedAt = DateTimeOffset.FromUnixTimeSeconds(epoch) };
+                    break;
+                case "--deadline" when Number(value) is int minutes and >= 1:
+                    settings = settings with { DeadlineAfter = TimeSpan.FromMinutes(minutes) };
                     break;
                 case "--only":
                     settings = settings with { Only = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet() };
