@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "estimators" => EstimatorCosts.Run(args[1..]),
     "pollers" => await PollerLoad.RunAsync(args[1..]),
     "experiments" => await Experiments.RunAsync(args[1..]),
+    "training" => await Pwgf.Bench.Training.TrainingBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
