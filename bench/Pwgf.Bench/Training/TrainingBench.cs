@@ -47,7 +47,15 @@ public static class TrainingBench
         }
 
         // 3. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
-        var service = await MeasureServiceAsync(settings);
+        var (service, someRun) = await MeasureServiceAsync(settings);
+
+        // 3b. Metric writes into the stack's database, with the worker's own statement.
+        MetricWriteBench.Result? writes = null;
+        if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
+        {
+            writes = await MetricWriteBench.MeasureAsync(connection, run, settings.Quick);
+            Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
+        }
 
         // 4. The PyTorch peer at each thread count; it keeps its best.
         var peer = new Dictionary<(ModelKey, int), double>();
@@ -76,11 +84,11 @@ public static class TrainingBench
         set_num_threads(defaultThreads);
 
         // The ratios: for each model the lower over estimators, then the lower of the two models.
-        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, 0, 0);
+        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, 0, 0);
         double ratioToBare = Keys().Min(k => partial.RatioToBare(k, settings.WorkerThreads));
         double ratioToPeer = Keys().Min(k => partial.RatioToPeer(k));
 
-        var results = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, ratioToBare, ratioToPeer);
+        var results = partial with { Finished = DateTimeOffset.UtcNow, RatioVsBareLoop = ratioToBare, RatioVsPytorch = ratioToPeer };
         string text = TrainingReport.Render(settings, results);
         Console.Write(text);
         if (settings.Output is { } output)
@@ -103,11 +111,12 @@ public static class TrainingBench
     /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous
     /// evaluation (flushes, heartbeats and checkpoints included, evaluations excluded); the first also holds warm-up.
     /// </summary>
-    private static async Task<Dictionary<ModelKey, double>> MeasureServiceAsync(TrainingSettings settings)
+    private static async Task<(Dictionary<ModelKey, double> Rates, Guid? AnyRun)> MeasureServiceAsync(TrainingSettings settings)
     {
         var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
         using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var result = new Dictionary<ModelKey, double>();
+        Guid? anyRun = null;
         int evalEvery = settings.ServiceSteps / 4;
         foreach (string architecture in TrainingSettings.Architectures)
         {
@@ -136,7 +145,8 @@ public static class TrainingBench
                 if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
                 foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
                 {
-                    var points = await client.GetMetricAsync(run.GetProperty("id").GetGuid(), "steps_per_second", CancellationToken.None);
+                    anyRun = run.GetProperty("id").GetGuid();
+                    var points = await client.GetMetricAsync(anyRun.Value, "steps_per_second", CancellationToken.None);
                     var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
                     result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
                     Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");
@@ -144,7 +154,7 @@ public static class TrainingBench
                 break;
             }
         }
-        return result;
+        return (result, anyRun);
     }
 
     internal static string Format(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "n/a";

@@ -13,6 +13,7 @@ public sealed record TrainingResults(
     IReadOnlyDictionary<(ModelKey Key, int Threads), double> Peer,
     string PeerVersion,
     IReadOnlyList<(string Estimator, double StepsPerSecond)> EstimatorSteps,
+    MetricWriteBench.Result? MetricWrites,
     double RatioVsBareLoop,
     double RatioVsPytorch)
 {
