@@ -57,6 +57,15 @@ public static class TrainingBench
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
         }
 
+        // 3c. One worker against two on this machine.
+        WorkerScaling.Result? scaling = null;
+        if (settings.Pwgf is { } pwgf)
+        {
+            var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+            using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.WorkerThreads, settings.Quick);
+        }
+
         // 4. The PyTorch peer at each thread count; it keeps its best.
         var peer = new Dictionary<(ModelKey, int), double>();
         string peerVersion = "not run";
@@ -84,7 +93,7 @@ public static class TrainingBench
         set_num_threads(defaultThreads);
 
         // The ratios: for each model the lower over estimators, then the lower of the two models.
-        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, 0, 0);
+        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, scaling, 0, 0);
         double ratioToBare = Keys().Min(k => partial.RatioToBare(k, settings.WorkerThreads));
         double ratioToPeer = Keys().Min(k => partial.RatioToPeer(k));
 

@@ -44,6 +44,11 @@ public static class TrainingReport
             text.AppendLine(CultureInfo.InvariantCulture, $"Metric writes (the worker's statement, one unnest INSERT per flush, against the stack's PostgreSQL): a flush of {writes.SmallFlushPoints} points takes {writes.SmallFlushMs:F2} ms (median). The loop flushes at most once a second, so writes hold training up for at most {writes.SmallFlushMs / 10:F2}% of the time. In batches of {writes.BatchPoints} points the database takes {writes.RowsPerSecond:F0} rows/s; a run that recorded 5 metrics at every step at {F1(slowest)} steps/s would need {5 * slowest / writes.RowsPerSecond * 100:F2}% of that.");
             text.AppendLine();
         }
+        if (results.Scaling is { } scaling)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Workers on this machine ({scaling.Runs} linear st runs of {scaling.Steps} steps, {scaling.ThreadsPerWorker} libtorch thread(s) per worker, total steps over the time from submission to the last success): one worker {F1(scaling.OneWorkerStepsPerSecond)} steps/s, two workers {F1(scaling.TwoWorkersStepsPerSecond)} steps/s ({scaling.TwoWorkersStepsPerSecond / scaling.OneWorkerStepsPerSecond:F2}x).");
+            text.AppendLine();
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"ratio_vs_bare_loop = {TrainingBench.Format(results.RatioVsBareLoop)} (target >= 0.9), ratio_vs_pytorch = {TrainingBench.Format(results.RatioVsPytorch)} (target >= 2.5): the lowest over models and estimators.");
         return text.ToString();
     }

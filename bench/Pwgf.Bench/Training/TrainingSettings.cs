@@ -8,8 +8,9 @@ namespace Pwgf.Bench.Training;
 /// <param name="Python">The interpreter with Debian's python3-torch.</param>
 /// <param name="PeerScript">bench/peers/pytorch_vae.py.</param>
 /// <param name="Output">Markdown file for the report, besides stdout; optional.</param>
+/// <param name="Pwgf">The pwgf script, to start a second worker on the stack's database; without it that part is skipped.</param>
 public sealed record TrainingSettings(
-    Uri Url, bool Quick, string ApiKeyFile, int WorkerThreads, string Python, string PeerScript, string? Output)
+    Uri Url, bool Quick, string ApiKeyFile, int WorkerThreads, string Python, string PeerScript, string? Output, string? Pwgf = null)
 {
     public static readonly string[] Architectures = ["linear", "nonlinear"];
     public static readonly string[] Estimators = ["st", "disarm"];
@@ -52,6 +53,7 @@ public sealed record TrainingSettings(
                 case "--python": settings = settings with { Python = value }; break;
                 case "--peer-script": settings = settings with { PeerScript = value }; break;
                 case "--output": settings = settings with { Output = value }; break;
+                case "--pwgf": settings = settings with { Pwgf = value }; break;
                 default:
                     problem = $"unknown option or bad value: {option} {value}";
                     return false;
