@@ -51,13 +51,20 @@ public static class TrainingBench
 
         // 3b. Metric writes into the stack's database, with the worker's own statement.
         MetricWriteBench.Result? writes = null;
+        ApiLoad.Result? api = null;
         if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
         {
-            writes = await MetricWriteBench.MeasureAsync(connection, run, settings.Quick);
+            writes = await MetricWriteBench.MeasureAsync(connection, run.Run, settings.Quick);
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
+
+            // 3c. Dashboard polling on a 100k-point series, then submissions.
+            var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+            using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+            api = await ApiLoad.MeasureAsync(client, connection, run.Comparison, run.Run, settings.Quick);
+            Log($"api: comparison p50 {api.Comparison.P50:F1} / p95 {api.Comparison.P95:F1} ms, series p50 {api.Metrics.P50:F1} / p95 {api.Metrics.P95:F1} ms, {api.SubmissionsPerSecond:F1} submissions/s");
         }
 
-        // 3c. One worker against two on this machine.
+        // 3d. One worker against two on this machine.
         WorkerScaling.Result? scaling = null;
         if (settings.Pwgf is { } pwgf)
         {
@@ -93,7 +100,7 @@ public static class TrainingBench
         set_num_threads(defaultThreads);
 
         // The ratios: for each model the lower over estimators, then the lower of the two models.
-        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, scaling, 0, 0);
+        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, api, scaling, 0, 0);
         double ratioToBare = Keys().Min(k => partial.RatioToBare(k, settings.WorkerThreads));
         double ratioToPeer = Keys().Min(k => partial.RatioToPeer(k));
 
@@ -120,12 +127,12 @@ public static class TrainingBench
     /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous
     /// evaluation (flushes, heartbeats and checkpoints included, evaluations excluded); the first also holds warm-up.
     /// </summary>
-    private static async Task<(Dictionary<ModelKey, double> Rates, Guid? AnyRun)> MeasureServiceAsync(TrainingSettings settings)
+    private static async Task<(Dictionary<ModelKey, double> Rates, (Guid Comparison, Guid Run)? AnyRun)> MeasureServiceAsync(TrainingSettings settings)
     {
         var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
         using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var result = new Dictionary<ModelKey, double>();
-        Guid? anyRun = null;
+        (Guid, Guid)? anyRun = null;
         int evalEvery = settings.ServiceSteps / 4;
         foreach (string architecture in TrainingSettings.Architectures)
         {
@@ -154,8 +161,9 @@ public static class TrainingBench
                 if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
                 foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
                 {
-                    anyRun = run.GetProperty("id").GetGuid();
-                    var points = await client.GetMetricAsync(anyRun.Value, "steps_per_second", CancellationToken.None);
+                    Guid runId = run.GetProperty("id").GetGuid();
+                    anyRun = (comparison, runId);
+                    var points = await client.GetMetricAsync(runId, "steps_per_second", CancellationToken.None);
                     var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
                     result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
                     Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");

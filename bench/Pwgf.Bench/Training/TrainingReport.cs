@@ -44,6 +44,20 @@ public static class TrainingReport
             text.AppendLine(CultureInfo.InvariantCulture, $"Metric writes (the worker's statement, one unnest INSERT per flush, against the stack's PostgreSQL): a flush of {writes.SmallFlushPoints} points takes {writes.SmallFlushMs:F2} ms (median). The loop flushes at most once a second, so writes hold training up for at most {writes.SmallFlushMs / 10:F2}% of the time. In batches of {writes.BatchPoints} points the database takes {writes.RowsPerSecond:F0} rows/s; a run that recorded 5 metrics at every step at {F1(slowest)} steps/s would need {5 * slowest / writes.RowsPerSecond * 100:F2}% of that.");
             text.AppendLine();
         }
+        if (results.Api is { } api)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"API under load ({api.Pollers} closed-loop pollers, each reading the comparison and then a {api.Points:N0}-point series downsampled with maxPoints=1000, while nothing trains):");
+            text.AppendLine();
+            text.AppendLine("| request | requests/s | p50 ms | p95 ms | p99 ms | errors |");
+            text.AppendLine("|---|---|---|---|---|---|");
+            foreach (var row in new[] { api.Comparison, api.Metrics })
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Endpoint} | {F1(row.PerSecond)} | {F1(row.P50)} | {F1(row.P95)} | {F1(row.P99)} | {row.Errors} |");
+            }
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Submissions (four clients, one-run toy comparisons back to back): {F1(api.SubmissionsPerSecond)} accepted per second, {api.SubmissionErrors} refused.");
+            text.AppendLine();
+        }
         if (results.Scaling is { } scaling)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Workers on this machine ({scaling.Runs} linear st runs of {scaling.Steps} steps, {scaling.ThreadsPerWorker} libtorch thread(s) per worker, total steps over the time from submission to the last success): one worker {F1(scaling.OneWorkerStepsPerSecond)} steps/s, two workers {F1(scaling.TwoWorkersStepsPerSecond)} steps/s ({scaling.TwoWorkersStepsPerSecond / scaling.OneWorkerStepsPerSecond:F2}x).");

@@ -14,6 +14,7 @@ public sealed record TrainingResults(
     string PeerVersion,
     IReadOnlyList<(string Estimator, double StepsPerSecond)> EstimatorSteps,
     MetricWriteBench.Result? MetricWrites,
+    ApiLoad.Result? Api,
     WorkerScaling.Result? Scaling,
     double RatioVsBareLoop,
     double RatioVsPytorch)
