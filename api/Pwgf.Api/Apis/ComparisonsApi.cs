@@ -142,11 +142,22 @@ public static class ComparisonsApi
         return TypedResults.Ok(new PageOf<ComparisonListItem>(items, page, pageSize, total));
     }
 
-    public static async Task<Results<Ok<ComparisonDetails>, ProblemHttpResult>> GetAsync(
+    /// <param name="id">The comparison.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Ok<ComparisonDetails>, NotModified, ProblemHttpResult>> GetAsync(
         Guid id,
+        HttpContext http,
         PwgfDbContext db,
         CancellationToken cancellationToken)
     {
+        // The comparison row never changes, and a worker stores metrics in the transaction that updates its run, so
+        // the runs' xmin values cover everything in the response: compare them before reading anything else.
+        var versions = await db.Runs.Where(r => r.ComparisonId == id).Select(r => new { r.Id, r.Version }).ToListAsync(cancellationToken);
+        string known = DetailsTag(id, versions.Select(r => (r.Id, r.Version)));
+        if (versions.Count > 0 && EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
+
         var comparison = await db.Comparisons
             .AsNoTracking()
             .Include(c => c.Runs)
@@ -157,17 +168,18 @@ public static class ComparisonsApi
         }
 
         var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
-        // Runs in the order the request listed them: estimator by estimator, seed by seed.
         var labels = specification.Estimators.Select(e => e.Label).ToList();
-        var seeds = specification.Seeds.ToList();
-        var runs = comparison.Runs
-            .OrderBy(r => labels.IndexOf(r.Estimator)).ThenBy(r => seeds.IndexOf(r.Seed))
+        var runs = ComparisonRuns.InRequestOrder(comparison.Runs, specification, r => r.Estimator, r => r.Seed)
             .Select(RunsApi.ToDetails)
             .ToList();
         var summary = await ComparisonSummary.LoadAsync(db, comparison, labels, cancellationToken);
 
+        EntityTags.Stamp(http.Response, DetailsTag(comparison.Id, comparison.Runs.Select(r => (r.Id, r.Version))));
         return TypedResults.Ok(new ComparisonDetails(comparison.Id, comparison.Task,
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
             specification, runs, summary));
     }
+
+    private static string DetailsTag(Guid id, IEnumerable<(Guid Id, uint Version)> runs) =>
+        EntityTags.Of("comparison", [id, .. runs.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Version}")]);
 }

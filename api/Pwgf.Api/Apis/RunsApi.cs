@@ -29,11 +29,20 @@ public static class RunsApi
         return api;
     }
 
-    public static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
-        Guid id, PwgfDbContext db, CancellationToken cancellationToken)
+    /// <param name="id">The run.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Ok<RunDetails>, NotModified, ProblemHttpResult>> GetAsync(
+        Guid id, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        return run is null ? RunNotFound(id) : TypedResults.Ok(ToDetails(run));
+        if (run is null) return RunNotFound(id);
+        // Every change of a run (progress, status, manifest) rewrites its row and so its xmin.
+        string tag = EntityTags.Of("run", [run.Id, run.Version, run.Status, run.Step]);
+        if (EntityTags.ClientHas(http.Request, tag)) return new NotModified(tag);
+        EntityTags.Stamp(http.Response, tag);
+        return TypedResults.Ok(ToDetails(run));
     }
 
     public static async Task<Results<Accepted<RunDetails>, ProblemHttpResult>> CancelAsync(
@@ -44,13 +53,22 @@ public static class RunsApi
     }
 
     /// <param name="id">The run.</param>
-    /// <param name="name">Metric name, e.g. loss, parameter_mean, grad_cosine, grad_relative_bias, grad_log_variance.</param>
-    /// <param name="afterStep">Only points with a larger step (a polling cursor).</param>
+    /// <param name="name">Metric name: loss, parameter_mean, grad_cosine, grad_relative_bias, grad_log_variance (toy
+    /// tasks); train_neg_elbo, valid_neg_log_likelihood, test_neg_log_likelihood, encoder_grad_variance,
+    /// steps_per_second (VAE tasks).</param>
+    /// <param name="afterStep">Only points with a larger step (a polling cursor: the last step you hold).</param>
+    /// <param name="maxPoints">At most this many points (2 to 10000): a longer series is thinned to the points nearest
+    /// to evenly spaced steps, always keeping its first and last point.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    public static async Task<Results<Ok<MetricSeries>, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
-        Guid id, string? name, int? afterStep, PwgfDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<MetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
+        Guid id, string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
+        if (SeriesThinning.Check(maxPoints) is { } outOfRange)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = [outOfRange] });
+        }
         if (!await db.Runs.AnyAsync(r => r.Id == id, cancellationToken)) return RunNotFound(id);
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -62,14 +80,24 @@ public static class RunsApi
         }
 
         int after = afterStep ?? -1;
+        var stamps = await SeriesStamp.ReadAsync(db, [id], name, after, cancellationToken);
+        string known = SeriesTag(id, name, after, maxPoints, stamps[id]);
+        if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
+
         var points = await db.Metrics
             .AsNoTracking()
             .Where(m => m.RunId == id && m.Name == name && m.Step > after)
             .OrderBy(m => m.Step)
             .Select(m => new MetricPointDto(m.Step, m.Value))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new MetricSeries(name, points));
+        // Tagged by what was read, not by the earlier stamp: points stored in between must not hide behind it.
+        EntityTags.Stamp(http.Response, SeriesTag(id, name, after, maxPoints, SeriesStamp.Of(points)));
+        return TypedResults.Ok(new MetricSeries(name, SeriesThinning.Thin(points, maxPoints)));
     }
+
+    /// <summary>Points are only ever added (never changed or removed), so their count and last step identify a series.</summary>
+    private static string SeriesTag(Guid id, string name, int after, int? maxPoints, SeriesStamp stamp) =>
+        EntityTags.Of("run-metrics", [id, name, after, maxPoints, stamp.Points, stamp.LastStep]);
 
     internal static RunDetails ToDetails(Run run)
     {
