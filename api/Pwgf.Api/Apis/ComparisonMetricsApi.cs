@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Infrastructure;
 
 namespace Pwgf.Api.Apis;
@@ -22,21 +23,20 @@ public static class ComparisonMetricsApi
                 If-None-Match: while no run has stored a new point of this metric, the answer is 304 with no body.
                 With `maxPoints`, when any run has more points, every run is thinned onto the same evenly spaced
                 step targets, so seeds keep the same steps and can be averaged step by step.
-                """);
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
     /// <param name="id">The comparison.</param>
-    /// <param name="name">Metric name, one of the task's metrics (GET /api/v1/tasks): e.g. loss or grad_log_variance
-    /// for toys, test_neg_log_likelihood or encoder_grad_variance for VAEs.</param>
+    /// <param name="name">Metric name, one of the comparison's task's metrics (GET /api/v1/tasks), e.g. loss or test_neg_log_likelihood.</param>
     /// <param name="afterStep">Only points with a larger step, for every run (a polling cursor).</param>
-    /// <param name="maxPoints">At most this many points per run (2 to 10000); the first and last point of each run
-    /// are always kept.</param>
+    /// <param name="maxPoints">At most this many points per run, 2 to 10000; each run's first and last point are always kept.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Ok<ComparisonMetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetAsync(
-        Guid id, string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (SeriesThinning.Check(maxPoints) is { } outOfRange) errors["maxPoints"] = [outOfRange];

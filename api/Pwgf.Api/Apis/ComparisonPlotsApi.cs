@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Plots;
 using Pwgf.Infrastructure;
 
@@ -26,7 +27,8 @@ public static class ComparisonPlotsApi
                 when a run stores a new point of the metric (If-None-Match gives 304). 404 for an unknown comparison, a
                 metric the task does not record, or one with no points yet.
                 """)
-            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -38,7 +40,7 @@ public static class ComparisonPlotsApi
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<FileContentHttpResult, NotModified, ProblemHttpResult, ValidationProblem>> DrawAsync(
-        Guid id, string metric, int? width, int? height, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id, [MetricName] string metric, int? width, int? height, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (width is < ComparisonPlot.MinWidth or > ComparisonPlot.MaxWidth)

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -18,14 +19,31 @@ public static class RunsApi
 
         group.MapGet("/{id:guid}", GetAsync)
             .WithName("GetRun")
-            .WithSummary("One run: estimator, seed, status and progress.");
+            .WithSummary("One run: estimator, seed, status and progress.")
+            .WithDescription("""
+                Status (Queued, Running, then Succeeded, Failed or Cancelled), step of steps, attempts, device, error,
+                times, the configuration hash and, once a worker has started it, the reproducibility manifest. The
+                ETag is derived from the run row's version, so it changes with every progress report; with
+                If-None-Match an unchanged run answers 304.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/cancel", CancelAsync)
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("CancelRun")
-            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.");
+            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.")
+            .WithDescription("Needs a key with the submit scope. A finished run keeps its status; asking again changes nothing. Answers 202 with the run.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/metrics", GetMetricsAsync)
             .WithName("GetRunMetrics")
-            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).");
+            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).")
+            .WithDescription("""
+                Points in step order. Poll with afterStep set to the last step you hold to get only newer points, and
+                with maxPoints to thin a long series on the server: when it has more points, the ones nearest to
+                maxPoints evenly spaced steps are kept, the first and last always among them. The ETag is made of the
+                series' point count and last step (points are only ever added), so If-None-Match answers 304 until a
+                new point is stored. Without a name, the 400 lists the metrics this run has.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -45,6 +63,11 @@ public static class RunsApi
         return TypedResults.Ok(ToDetails(run));
     }
 
+    /// <param name="id">The run.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="jobs">Hangfire client.</param>
+    /// <param name="clock">Clock.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Accepted<RunDetails>, ProblemHttpResult>> CancelAsync(
         Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -53,17 +76,14 @@ public static class RunsApi
     }
 
     /// <param name="id">The run.</param>
-    /// <param name="name">Metric name: loss, parameter_mean, grad_cosine, grad_relative_bias, grad_log_variance (toy
-    /// tasks); train_neg_elbo, valid_neg_log_likelihood, test_neg_log_likelihood, encoder_grad_variance,
-    /// steps_per_second (VAE tasks).</param>
+    /// <param name="name">Metric name, one of the run's task's metrics (GET /api/v1/tasks), e.g. loss or test_neg_log_likelihood.</param>
     /// <param name="afterStep">Only points with a larger step (a polling cursor: the last step you hold).</param>
-    /// <param name="maxPoints">At most this many points (2 to 10000): a longer series is thinned to the points nearest
-    /// to evenly spaced steps, always keeping its first and last point.</param>
+    /// <param name="maxPoints">At most this many points, 2 to 10000; the first and last point are always kept.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Ok<MetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
-        Guid id, string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         if (SeriesThinning.Check(maxPoints) is { } outOfRange)
         {
