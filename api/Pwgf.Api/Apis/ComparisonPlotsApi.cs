@@ -20,8 +20,8 @@ public static class ComparisonPlotsApi
                 the seeds that recorded the step) and, with two or more seeds, a shaded band of ± one standard error
                 (sample standard deviation / sqrt(seeds)). Metrics whose name contains "variance" are drawn on a log
                 scale: the mean and band are taken over log10 of the variance (grad_log_variance, which stores the
-                natural log, is rescaled, not logged twice), and ticks read as powers of ten. NaN values (a diverged
-                run) and, on a log scale, zero variances are left out. Size: width {ComparisonPlot.MinWidth} to
+                natural log, is rescaled, not logged twice), and ticks are labelled with the variances they stand
+                for. NaN values (a diverged run) and, on a log scale, zero variances are left out. Size: width {ComparisonPlot.MinWidth} to
                 {ComparisonPlot.MaxWidth} (default {ComparisonPlot.DefaultWidth}), height {ComparisonPlot.MinHeight} to
                 {ComparisonPlot.MaxHeight} (default {ComparisonPlot.DefaultHeight}) pixels. Carries an ETag that changes
                 when a run stores a new point of the metric (If-None-Match gives 304). 404 for an unknown comparison, a
@@ -72,7 +72,7 @@ public static class ComparisonPlotsApi
         var bands = SeedBands.Across(comparison.Estimators, comparison.Runs.Select((r, i) => (r.Estimator, series[i])).ToList(), scale.ToAxis);
         if (bands.Count == 0) return NoPoints(metric);
 
-        byte[] png = ComparisonPlot.Render($"{comparison.Task}: {metric} (mean over seeds, ± 1 standard error)", scale, bands, pixelsWide, pixelsHigh);
+        byte[] png = ComparisonPlot.Render($"{comparison.Task}: {metric}", scale, bands, pixelsWide, pixelsHigh);
         EntityTags.Stamp(http.Response, comparison.Tag("comparison-plot", series.Select(SeriesStamp.Of), metric, pixelsWide, pixelsHigh));
         return TypedResults.Bytes(png, "image/png");
     }
