@@ -33,7 +33,7 @@ public static class PollerLoad
             return 2;
         }
 
-        var (apiKey, keySource) = PollerSettings.FindApiKey(settings.ApiKeyFile);
+        var (apiKey, keySource) = ServiceClient.FindApiKey(settings.ApiKeyFile);
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
         Console.CancelKeyPress += onCtrlC;

@@ -11,21 +11,6 @@ namespace Pwgf.Bench;
 /// <param name="Output">Markdown file to write the report to, besides stdout; optional.</param>
 public sealed record PollerSettings(Uri Url, int Pollers, int Seconds, string ApiKeyFile, string? ApiLog, string? Output)
 {
-    public const string ApiKeyVariable = "PWGF_API_KEY";
-
-    /// <summary>The key to send: $PWGF_API_KEY, else the file `./pwgf up` writes, else none (the API may not want one).</summary>
-    public static (string? Key, string Source) FindApiKey(string file)
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable(ApiKeyVariable)?.Trim();
-        if (!string.IsNullOrEmpty(fromEnvironment)) return (fromEnvironment, $"sent, from ${ApiKeyVariable}");
-        string? fromFile = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
-        string shown = Path.GetRelativePath(Environment.CurrentDirectory, file);
-        if (shown.StartsWith("..", StringComparison.Ordinal)) shown = file;
-        return string.IsNullOrEmpty(fromFile)
-            ? (null, $"none sent (no ${ApiKeyVariable}, no {shown})")
-            : (fromFile, $"sent, from {shown}");
-    }
-
     public static bool TryParse(string[] args, out PollerSettings settings, out string? problem)
     {
         Uri? url = null;
@@ -44,7 +29,8 @@ public sealed record PollerSettings(Uri Url, int Pollers, int Seconds, string Ap
             {
                 case "--url":
                     // Loopback only: this bench is meant to load the stack on this machine, never someone else's.
-                    if (!Uri.TryCreate(value.TrimEnd('/') + "/", UriKind.Absolute, out url) || !url.IsLoopback || url.Scheme != Uri.UriSchemeHttp)
+                    url = ServiceClient.LoopbackUrl(value);
+                    if (url is null)
                     {
                         problem = $"--url must be an http address on this machine (127.0.0.1 or localhost), got '{value}'";
                         return false;

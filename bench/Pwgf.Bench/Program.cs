@@ -5,6 +5,8 @@ return args.FirstOrDefault() switch
 {
     "estimators" => EstimatorCosts.Run(args[1..]),
     "pollers" => await PollerLoad.RunAsync(args[1..]),
+    "experiments" => await Experiments.RunAsync(args[1..]),
+    "training" => await Pwgf.Bench.Training.TrainingBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -23,6 +25,15 @@ static int Usage()
               the slowdown and the request latencies (also written to FILE when given). Sends X-Api-Key from
               $PWGF_API_KEY, else from the key file (default .pwgf/api-key) when it exists; with --api-log, also
               reports how much the API logged under load
+
+          experiments --url URL --output DIR [--quick] [--only TASK,...] [--deadline MINUTES] [--api-key-file FILE]
+                      [--workers N] [--torch-threads T] [--commit TEXT] [--started UNIX-SECONDS]
+              submit the experiment plan (ExperimentBudget.cs; --quick: a budget of minutes) to the service at URL
+              (loopback only) through its API, wait for every run, read the metrics back and write DIR/results.md
+              with PNG plots in DIR/results/; a comparison the API refuses is reported as not run. At the deadline
+              (minutes after --started; default in ExperimentBudget.cs) unfinished runs are cancelled and the report
+              is written from what finished. Workers, threads,
+              commit and start time are facts for the report (./pwgf bench experiments passes them)
         """);
     return 2;
 }

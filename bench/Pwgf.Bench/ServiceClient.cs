@@ -11,13 +11,17 @@ public sealed class ServiceException(string message) : Exception(message);
 /// <summary>Progress of one run as the API reports it.</summary>
 public readonly record struct RunProgress(Guid RunId, string Status, int Step);
 
+/// <summary>What became of a submission: accepted with an id, or refused by validation with the API's explanation.</summary>
+public sealed record SubmissionAnswer(Guid? Id, HttpStatusCode Status, string? Problem);
+
 /// <summary>
-/// The few calls the load bench makes to a running PwgfService, over one pooled HttpClient. Every request carries
+/// The few calls the benches make to a running PwgfService, over one pooled HttpClient. Every request carries
 /// the API key when there is one.
 /// </summary>
 public sealed class ServiceClient : IDisposable
 {
     public const string ApiKeyHeader = "X-Api-Key";
+    public const string ApiKeyVariable = "PWGF_API_KEY";
 
     private readonly HttpClient http;
 
@@ -29,6 +33,28 @@ public sealed class ServiceClient : IDisposable
         if (apiKey is not null) http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey);
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
+
+    /// <summary>The key to send: $PWGF_API_KEY, else the file `./pwgf up` writes, else none (the API may not want one).</summary>
+    public static (string? Key, string Source) FindApiKey(string file)
+    {
+        string? fromEnvironment = Environment.GetEnvironmentVariable(ApiKeyVariable)?.Trim();
+        if (!string.IsNullOrEmpty(fromEnvironment)) return (fromEnvironment, $"sent, from ${ApiKeyVariable}");
+        string? fromFile = File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        string shown = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        if (shown.StartsWith("..", StringComparison.Ordinal)) shown = file;
+        return string.IsNullOrEmpty(fromFile)
+            ? (null, $"none sent (no ${ApiKeyVariable}, no {shown})")
+            : (fromFile, $"sent, from {shown}");
+    }
+
+    /// <summary>
+    /// The base address in <paramref name="value"/> when it is plain http on this machine, else null: the benches
+    /// load and fill the stack they started, never someone else's service.
+    /// </summary>
+    public static Uri? LoopbackUrl(string value) =>
+        Uri.TryCreate(value.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.IsLoopback && url.Scheme == Uri.UriSchemeHttp
+            ? url
+            : null;
 
     /// <summary>A plain GET whose body is read in full before the task completes (so timing it covers the body).</summary>
     public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken) =>
@@ -42,6 +68,38 @@ public sealed class ServiceClient : IDisposable
         if (response.StatusCode != HttpStatusCode.Accepted) throw Refused("POST /api/v1/comparisons", response.StatusCode, body);
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>
+    /// Submits a comparison. A refusal of the request itself (400 or 422, ProblemDetails) comes back as an answer, so
+    /// that the caller can report it and go on; anything else unexpected throws.
+    /// </summary>
+    public async Task<SubmissionAnswer> TrySubmitAsync(string comparisonJson, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(comparisonJson, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("api/v1/comparisons", content, cancellationToken);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken);
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.Accepted:
+                using (var json = JsonDocument.Parse(body)) return new SubmissionAnswer(json.RootElement.GetProperty("id").GetGuid(), response.StatusCode, null);
+            case HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity:
+                return new SubmissionAnswer(null, response.StatusCode, ProblemText(body));
+            default:
+                throw Refused("POST /api/v1/comparisons", response.StatusCode, body);
+        }
+    }
+
+    /// <summary>GET /api/v1/comparisons/{id}: the comparison, its runs and its specification as stored.</summary>
+    public Task<JsonDocument> GetComparisonAsync(Guid comparisonId, CancellationToken cancellationToken) =>
+        GetJsonAsync($"api/v1/comparisons/{comparisonId}", cancellationToken);
+
+    /// <summary>One whole metric series of a run (empty when the run never recorded it).</summary>
+    public async Task<IReadOnlyList<MetricPoint>> GetMetricAsync(Guid runId, string name, CancellationToken cancellationToken)
+    {
+        using var json = await GetJsonAsync($"api/v1/runs/{runId}/metrics?name={Uri.EscapeDataString(name)}", cancellationToken);
+        return [.. json.RootElement.GetProperty("points").EnumerateArray()
+            .Select(p => new MetricPoint(p.GetProperty("step").GetInt32(), p.GetProperty("value").GetDouble()))];
     }
 
     /// <summary>The first (here: the only) run of a comparison; null while the comparison has no runs.</summary>
@@ -76,6 +134,29 @@ public sealed class ServiceClient : IDisposable
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode) throw Refused($"GET /{path}", response.StatusCode, body);
         return JsonDocument.Parse(body);
+    }
+
+    /// <summary>A ProblemDetails body as one line: its title, then each field's errors.</summary>
+    private static string ProblemText(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var root = json.RootElement;
+            var parts = new List<string>();
+            if (root.TryGetProperty("title", out var title)) parts.Add(title.GetString() ?? "");
+            if (root.TryGetProperty("detail", out var detail)) parts.Add(detail.GetString() ?? "");
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+            {
+                parts.AddRange(errors.EnumerateObject()
+                    .Select(field => $"{field.Name}: {string.Join(" ", field.Value.EnumerateArray().Select(e => e.GetString()))}"));
+            }
+            return string.Join(" ", parts.Where(p => p.Length > 0));
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
     }
 
     private static RunProgress ProgressOf(JsonElement run) =>

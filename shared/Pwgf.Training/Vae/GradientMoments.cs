@@ -7,7 +7,8 @@ namespace Pwgf.Training.Vae;
 /// <summary>
 /// Exponential moving averages of a set of parameters' gradients g and of g^2 (DisARM's encoder-gradient
 /// variance, decay 0.999). The variance is the mean over coordinates of E[g^2] - E[g]^2, with both averages
-/// corrected for their start at zero.
+/// corrected for their start at zero. The averages are kept in the parameters' own precision (one fused update
+/// each per step); the variance is summed in double precision.
 /// </summary>
 internal sealed class GradientMoments : IDisposable
 {
@@ -20,8 +21,8 @@ internal sealed class GradientMoments : IDisposable
     {
         _parameters = parameters;
         _decay = decay;
-        _first = [.. parameters.Select(p => zeros_like(p, dtype: float64).DetachFromDisposeScope())];
-        _second = [.. parameters.Select(p => zeros_like(p, dtype: float64).DetachFromDisposeScope())];
+        _first = [.. parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        _second = [.. parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
     }
 
     public long Updates { get; private set; }
@@ -33,9 +34,9 @@ internal sealed class GradientMoments : IDisposable
         for (int i = 0; i < _parameters.Count; i++)
         {
             if (_parameters[i].grad is not { } grad) continue;
-            var g = grad.to_type(float64);
-            _first[i].mul_(_decay).add_(g, alpha: 1 - _decay);
-            _second[i].mul_(_decay).addcmul_(g, g, value: 1 - _decay);
+            _first[i].lerp_(grad, 1 - _decay);
+            using var square = grad.square();
+            _second[i].lerp_(square, 1 - _decay);
         }
         Updates++;
     }
@@ -48,8 +49,8 @@ internal sealed class GradientMoments : IDisposable
         long count = 0;
         for (int i = 0; i < _first.Length; i++)
         {
-            var mean = _first[i] / correction;
-            total += (_second[i] / correction - mean * mean).sum();
+            var mean = _first[i].to_type(float64) / correction;
+            total += (_second[i].to_type(float64) / correction - mean * mean).sum();
             count += _first[i].numel();
         }
         return total.item<double>() / count;

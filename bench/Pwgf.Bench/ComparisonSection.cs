@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using static Pwgf.Bench.ReportFormat;
+
+namespace Pwgf.Bench;
+
+/// <summary>
+/// One comparison's section of the experiments report: the per-estimator table, notes on estimators that coincide
+/// and on the known optimum, the figures, and the runs that did not succeed.
+/// </summary>
+public static class ComparisonSection
+{
+    public static void Append(StringBuilder text, ComparisonOutcome outcome, IReadOnlyList<Figure> figures)
+    {
+        var roles = outcome.Spec.Metrics;
+        var rows = ExperimentSummary.Rows(outcome);
+        var optimum = ExperimentReport.KnownOptimum(outcome);
+        int seeds = outcome.Spec.Seeds.Count;
+
+        text.AppendLine($"Mean ± standard error across seeds of the value at the last step; rank by the mean of " +
+                        $"{Label(roles.Score)} (1 is lowest, the best). Comparison `{outcome.Id}`, {Duration(TimeSpan.FromSeconds(outcome.Seconds))} " +
+                        "from submission to its last run.");
+        text.AppendLine();
+
+        var header = new List<string> { "rank", "estimator", Label(roles.Score) };
+        if (optimum is not null) header.Add("gap to optimum");
+        header.AddRange(roles.AlsoFinal.Select(Label));
+        header.AddRange(roles.AtStart.Select(metric => $"{Label(metric)} at step 0"));
+        header.AddRange([Label(roles.Variance), "steps/s", "seeds"]);
+        text.AppendLine($"| {string.Join(" | ", header)} |");
+        text.AppendLine($"|{string.Concat(header.Select((_, i) => i == 1 ? "---|" : "---:|"))}");
+
+        foreach (var row in rows.OrderBy(r => r.Rank ?? int.MaxValue))
+        {
+            var cells = new List<string> { row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "-", $"`{row.Estimator}`", Format(row.Score) };
+            if (optimum is not null) cells.Add(Format(row.Score with { Mean = row.Score.Mean - optimum.Value }));
+            cells.AddRange(row.AlsoFinal.Select(value => Format(value)));
+            cells.AddRange(row.AtStart.Select(value => Format(value)));
+            cells.Add(Format(row.Variance, scientific: !roles.VarianceIsNaturalLog));
+            cells.Add(Format(row.StepsPerSecond));
+            string counted = row.Succeeded == seeds ? $"{seeds}" : $"{row.Succeeded} of {row.Runs} succeeded";
+            cells.Add(row.Diverged > 0 ? $"{counted}, {row.Diverged} diverged" : counted);
+            text.AppendLine($"| {string.Join(" | ", cells)} |");
+        }
+        text.AppendLine();
+        foreach (var (first, second) in ExperimentSummary.Coinciding(outcome))
+        {
+            text.AppendLine($"`{first}` and `{second}` recorded exactly the same {Label(roles.Score)} curve on every seed: on this task they " +
+                            "are the same update under two names, so one hides the other in the plots.");
+            text.AppendLine();
+        }
+        if (optimum is not null)
+        {
+            text.AppendLine($"The {optimum.Label}: the exact expected loss at lambda* = t - 1/2. Straight-through's fixed point is lambda = t, " +
+                            "whose loss is t, 1/4 above the optimum.");
+            text.AppendLine();
+        }
+        if (!outcome.Runs.Any(r => r.MeasuresOwnSpeed))
+        {
+            text.AppendLine("steps/s: steps over the run's wall time (this task records no speed of its own), evaluations included.");
+            text.AppendLine();
+        }
+
+        foreach (var figure in figures)
+        {
+            text.AppendLine($"![{figure.Caption}]({ExperimentSettings.PlotFolder}/{figure.FileName})");
+            text.AppendLine();
+            text.AppendLine($"*{figure.Caption}.*");
+            text.AppendLine();
+        }
+
+        var unsuccessful = outcome.Runs.Where(r => !r.Succeeded).ToList();
+        if (unsuccessful.Count > 0)
+        {
+            text.AppendLine("Runs that did not succeed (left out of the table and the plots):");
+            text.AppendLine();
+            foreach (var run in unsuccessful)
+            {
+                string error = run.Error is { Length: > 300 } longError ? longError[..300] + "..." : run.Error ?? "";
+                text.AppendLine($"- `{run.Estimator}` seed {run.Seed}: {run.Status} at step {run.Step} of {run.Steps}{(error.Length > 0 ? $": {error}" : "")}");
+            }
+            text.AppendLine();
+        }
+    }
+}

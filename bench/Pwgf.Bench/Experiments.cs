@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Pwgf.Bench;
+
+/// <summary>
+/// `./pwgf bench experiments`: submits the experiment plan to a running service through its HTTP API, waits for
+/// every run, reads the metrics back and writes results.md with its PNG plots. A comparison the API refuses (a task
+/// this build does not have, say) is reported as not run, and the others go on.
+/// </summary>
+public static class Experiments
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!ExperimentSettings.TryParse(args, out var settings, out string? problem))
+        {
+            Console.Error.WriteLine($"experiments: {problem}");
+            return 2;
+        }
+
+        var (apiKey, keySource) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        Console.CancelKeyPress += onCtrlC;
+        using var client = new ServiceClient(settings.Url, apiKey, RequestTimeout);
+        var runner = new ExperimentRunner(client, Progress);
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<SubmittedComparison> submitted = [];
+        try
+        {
+            double? loadBefore = Machine.LoadAverage();
+            Progress($"{(settings.Quick ? "quick" : "full")} budget; API key {keySource}; deadline {settings.Deadline.ToLocalTime():HH:mm:ss}");
+            submitted = await runner.SubmitAsync(settings.Plan, interrupt.Token);
+            bool finished = await runner.WaitAsync(submitted, settings.Deadline, interrupt.Token);
+            if (!finished) await runner.CancelUnfinishedAsync(submitted);
+            Progress($"training done after {clock.Elapsed.TotalMinutes:F1} min; reading the metrics back");
+
+            var outcomes = new List<ComparisonOutcome>();
+            foreach (var comparison in submitted) outcomes.Add(await runner.CollectAsync(comparison, interrupt.Token));
+            double? loadAfter = Machine.LoadAverage();
+
+            Directory.CreateDirectory(settings.PlotDirectory);
+            var figures = new Dictionary<string, IReadOnlyList<Figure>>();
+            foreach (var outcome in outcomes)
+            {
+                RemoveOldPlots(settings.PlotDirectory, outcome.Spec.Task);
+                if (outcome.Runs.Count > 0) figures[outcome.Spec.Task] = ExperimentPlots.Draw(outcome, settings.PlotDirectory, ExperimentReport.KnownOptimum(outcome));
+            }
+
+            var results = new ExperimentResults(settings, settings.StartedAt, DateTimeOffset.UtcNow, loadBefore, loadAfter, !finished, outcomes);
+            string report = ExperimentReport.Render(results, figures);
+            Console.Write(report);
+            File.WriteAllText(settings.ReportPath, report);
+            Progress($"written {settings.ReportPath} and {figures.Values.Sum(f => f.Count)} plots in {settings.PlotDirectory}");
+
+            var refused = outcomes.Where(o => o.Refusal is not null).Select(o => o.Spec.Task).ToList();
+            if (refused.Count > 0) Progress($"NOTE: not run, refused by the API: {string.Join(", ", refused)} (see the report)");
+            if (outcomes.Any(o => o.Runs.Any(r => r.Succeeded))) return 0;
+            Console.Error.WriteLine("experiments: no run succeeded; the report says why");
+            return 1;
+        }
+        catch (ServiceException exception)
+        {
+            Console.Error.WriteLine($"experiments: {exception.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("experiments: interrupted; cancelling the submitted comparisons, no report written");
+            await runner.CancelUnfinishedAsync(submitted);
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    /// <summary>Plots of an earlier report for this task, so a metric that is no longer drawn leaves no stale file.</summary>
+    private static void RemoveOldPlots(string directory, string task)
+    {
+        foreach (string file in Directory.EnumerateFiles(directory, $"{task}-*.png")) File.Delete(file);
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"  {DateTime.Now:HH:mm:ss} {message}");
+}

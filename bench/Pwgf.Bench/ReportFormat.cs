@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Pwgf.Bench;
+
+/// <summary>How the experiments report writes metric names, numbers and durations.</summary>
+public static class ReportFormat
+{
+    private static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        ["loss"] = "final loss",
+        ["parameter_mean"] = "final mean lambda",
+        ["grad_relative_bias"] = "relative gradient bias",
+        ["grad_log_variance"] = "ln gradient variance",
+        ["test_neg_log_likelihood"] = "test NLL",
+        ["valid_neg_log_likelihood"] = "valid NLL",
+        ["train_neg_elbo"] = "train -ELBO",
+        ["encoder_grad_variance"] = "encoder gradient variance",
+    };
+
+    public static string Label(string metric) => Labels.TryGetValue(metric, out string? label) ? label : metric;
+
+    /// <summary>
+    /// "mean ± error", the error to two significant digits and the mean to the same decimals (nothing finer than the
+    /// error can resolve); five significant digits without an error; scientific notation for quantities spanning
+    /// decades (variances).
+    /// </summary>
+    public static string Format(MeanAndError value, bool scientific = false)
+    {
+        if (value.Mean is not { } mean) return "-";
+        if (scientific)
+        {
+            string shown = mean.ToString("0.00e+00", CultureInfo.InvariantCulture);
+            return value.StandardError is { } e ? $"{shown} ± {e.ToString("0.0e+00", CultureInfo.InvariantCulture)}" : shown;
+        }
+        if (value.StandardError is not { } error || !(error > 0)) return mean.ToString("G5", CultureInfo.InvariantCulture);
+        int decimals = Math.Clamp(1 - (int)Math.Floor(Math.Log10(error)), 0, 8);
+        string format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
+        return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {error.ToString(format, CultureInfo.InvariantCulture)}";
+    }
+
+    public static string Number(double? value, string format) =>
+        value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "unknown";
+
+    public static string Percent(double fraction) => (fraction * 100).ToString("0.###", CultureInfo.InvariantCulture) + " %";
+
+    public static string Duration(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min {span.Seconds} s" : $"{span.TotalSeconds:F0} s";
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+using Pwgf.Estimators;
+using Pwgf.Estimators.Families;
+using static TorchSharp.torch;
+
+namespace Pwgf.Bench.Training;
+
+/// <summary>
+/// `./pwgf bench training`: how fast the service trains the bernoulli-vae compared with the same step written by hand
+/// in TorchSharp (same process, same thread count) and in PyTorch eager (its best thread count), plus what the
+/// hardware's matrix multiply allows and what each estimator costs per step. The last two lines printed are the
+/// two ratios the performance targets are stated in.
+/// </summary>
+public static class TrainingBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (!TrainingSettings.TryParse(args, out var settings, out string? problem))
+        {
+            Console.Error.WriteLine($"training: {problem}");
+            return 2;
+        }
+        var started = DateTimeOffset.UtcNow;
+        int defaultThreads = get_num_threads();
+
+        // 1. The ceiling: a large matrix multiply at each thread count.
+        var peak = new Dictionary<int, double>();
+        foreach (int threads in TrainingSettings.ThreadCounts)
+        {
+            set_num_threads(threads);
+            peak[threads] = MatmulPeak.Measure(repetitions: settings.Quick ? 5 : 9);
+            Log($"matmul 2048^2, {threads} thread(s): {peak[threads]:F1} GFLOP/s");
+        }
+
+        // 2. The bare TorchSharp loop, every model, estimator and thread count.
+        var bare = new Dictionary<(ModelKey, int), double>();
+        foreach (var key in Keys())
+        {
+            foreach (int threads in TrainingSettings.ThreadCounts)
+            {
+                set_num_threads(threads);
+                using var loop = new BareVaeLoop(key.Architecture, key.Estimator);
+                bare[(key, threads)] = loop.Measure(settings.WarmUp, settings.Window, settings.Windows);
+                Log($"bare TorchSharp {key.Architecture} {key.Estimator}, {threads} thread(s): {bare[(key, threads)]:F1} steps/s");
+            }
+        }
+
+        // 3. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
+        var (service, someRun) = await MeasureServiceAsync(settings);
+
+        // 3b. Metric writes into the stack's database, with the worker's own statement.
+        MetricWriteBench.Result? writes = null;
+        if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
+        {
+            writes = await MetricWriteBench.MeasureAsync(connection, run, settings.Quick);
+            Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
+        }
+
+        // 3c. One worker against two on this machine.
+        WorkerScaling.Result? scaling = null;
+        if (settings.Pwgf is { } pwgf)
+        {
+            var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+            using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.WorkerThreads, settings.Quick);
+        }
+
+        // 4. The PyTorch peer at each thread count; it keeps its best.
+        var peer = new Dictionary<(ModelKey, int), double>();
+        string peerVersion = "not run";
+        foreach (var key in Keys())
+        {
+            foreach (int threads in TrainingSettings.ThreadCounts)
+            {
+                var result = PeerBench.Run(settings.Python, settings.PeerScript, key.Architecture, key.Estimator, threads, settings.Windows, settings.Window);
+                if (result is null) continue;
+                peer[(key, threads)] = result.StepsPerSecond;
+                peerVersion = result.Version;
+                Log($"pytorch {result.Version} {key.Architecture} {key.Estimator}, {threads} thread(s): {result.StepsPerSecond:F1} steps/s");
+            }
+        }
+
+        // 5. Every Bernoulli estimator's step on the linear model, relative to st, in the bare loop.
+        set_num_threads(settings.WorkerThreads);
+        var costs = new List<(string Estimator, double StepsPerSecond)>();
+        foreach (var definition in EstimatorRegistry.All.Where(d => d.AppliesTo(LatentDistribution.Bernoulli) && d.Name != "exact"))
+        {
+            using var loop = new BareVaeLoop("linear", definition.Name);
+            costs.Add((definition.Name, loop.Measure(settings.WarmUp / 2, settings.Window / 2, 3)));
+            Log($"bare TorchSharp linear {definition.Name}: {costs[^1].StepsPerSecond:F1} steps/s");
+        }
+        set_num_threads(defaultThreads);
+
+        // The ratios: for each model the lower over estimators, then the lower of the two models.
+        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, scaling, 0, 0);
+        double ratioToBare = Keys().Min(k => partial.RatioToBare(k, settings.WorkerThreads));
+        double ratioToPeer = Keys().Min(k => partial.RatioToPeer(k));
+
+        var results = partial with { Finished = DateTimeOffset.UtcNow, RatioVsBareLoop = ratioToBare, RatioVsPytorch = ratioToPeer };
+        string text = TrainingReport.Render(settings, results);
+        Console.Write(text);
+        if (settings.Output is { } output)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            File.WriteAllText(output, text);
+            Log($"written to {output}");
+        }
+        Console.WriteLine($"ratio_vs_bare_loop: {Format(ratioToBare)}");
+        Console.WriteLine($"ratio_vs_pytorch: {Format(ratioToPeer)}");
+        return double.IsFinite(ratioToBare) && double.IsFinite(ratioToPeer) ? 0 : 1;
+    }
+
+    internal static IEnumerable<(string Architecture, string Estimator)> Pairs() =>
+        TrainingSettings.Architectures.SelectMany(a => TrainingSettings.Estimators.Select(e => (a, e)));
+
+    private static IEnumerable<ModelKey> Keys() => Pairs().Select(p => new ModelKey(p.Architecture, p.Estimator));
+
+    /// <summary>
+    /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous
+    /// evaluation (flushes, heartbeats and checkpoints included, evaluations excluded); the first also holds warm-up.
+    /// </summary>
+    private static async Task<(Dictionary<ModelKey, double> Rates, Guid? AnyRun)> MeasureServiceAsync(TrainingSettings settings)
+    {
+        var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+        using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+        var result = new Dictionary<ModelKey, double>();
+        Guid? anyRun = null;
+        int evalEvery = settings.ServiceSteps / 4;
+        foreach (string architecture in TrainingSettings.Architectures)
+        {
+            string body = JsonSerializer.Serialize(new
+            {
+                task = "bernoulli-vae",
+                taskOptions = new Dictionary<string, object>
+                {
+                    ["dataset"] = "synthetic", ["architecture"] = architecture, ["batchSize"] = 50, ["latentDims"] = 200,
+                    ["evalImages"] = 100, ["importanceSamples"] = 10,
+                },
+                estimators = TrainingSettings.Estimators,
+                seeds = new[] { 1 },
+                steps = settings.ServiceSteps,
+                evalEvery,
+                optimizer = new { name = "adam", learningRate = 1e-3 },
+            });
+            Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
+            Log($"service: submitted bernoulli-vae {architecture} ({settings.ServiceSteps} steps per estimator)");
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                using var json = await client.GetComparisonAsync(comparison, CancellationToken.None);
+                string status = json.RootElement.GetProperty("status").GetString() ?? "";
+                if (status is "Queued" or "Running") continue;
+                if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
+                foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
+                {
+                    anyRun = run.GetProperty("id").GetGuid();
+                    var points = await client.GetMetricAsync(anyRun.Value, "steps_per_second", CancellationToken.None);
+                    var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
+                    result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
+                    Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");
+                }
+                break;
+            }
+        }
+        return (result, anyRun);
+    }
+
+    internal static string Format(double value) => double.IsFinite(value) ? value.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+
+    private static void Log(string message) => Console.Error.WriteLine($"  {message}");
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Pwgf.Bench.Training;
+
+/// <summary>
+/// Throughput of the stack with its one worker, then with a second worker process started beside it on the same
+/// database (what another machine would do): the same batch of runs each time, total steps over the time from
+/// submission to the last run's success.
+/// </summary>
+public static class WorkerScaling
+{
+    public sealed record Result(int Runs, int Steps, int ThreadsPerWorker, double OneWorkerStepsPerSecond, double TwoWorkersStepsPerSecond);
+
+    public static async Task<Result?> MeasureAsync(ServiceClient client, string pwgf, int threads, bool quick)
+    {
+        int runs = 4, steps = quick ? 1500 : 4000;
+        double one = await MakespanThroughputAsync(client, runs, steps, seedBase: 100);
+        Log($"1 worker: {one:F1} steps/s over {runs} runs");
+
+        var start = new ProcessStartInfo(pwgf) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("worker");
+        start.Environment["Worker__TorchThreads"] = threads.ToString();
+        using var second = Process.Start(start)!;
+        second.OutputDataReceived += (_, _) => { };
+        second.ErrorDataReceived += (_, _) => { };
+        second.BeginOutputReadLine();
+        second.BeginErrorReadLine();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10));           // start-up and Hangfire server registration
+            if (second.HasExited) throw new ServiceException($"the second worker exited with {second.ExitCode}");
+            double two = await MakespanThroughputAsync(client, runs, steps, seedBase: 200);
+            Log($"2 workers: {two:F1} steps/s over {runs} runs");
+            return new Result(runs, steps, threads, one, two);
+        }
+        finally
+        {
+            // SIGTERM: the worker drains like a deployment would stop it.
+            using var kill = Process.Start("kill", ["-TERM", second.Id.ToString()]);
+            await kill.WaitForExitAsync();
+            if (!second.WaitForExit(TimeSpan.FromSeconds(60))) second.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task<double> MakespanThroughputAsync(ServiceClient client, int runs, int steps, int seedBase)
+    {
+        string body = JsonSerializer.Serialize(new
+        {
+            task = "bernoulli-vae",
+            taskOptions = new Dictionary<string, object> { ["dataset"] = "synthetic", ["architecture"] = "linear", ["evalImages"] = 100, ["importanceSamples"] = 10 },
+            estimators = new[] { "st" },
+            seeds = Enumerable.Range(seedBase, runs).ToArray(),
+            steps,
+            evalEvery = steps,
+        });
+        var clock = Stopwatch.StartNew();
+        Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            using var json = await client.GetComparisonAsync(comparison, CancellationToken.None);
+            string status = json.RootElement.GetProperty("status").GetString() ?? "";
+            if (status is "Queued" or "Running") continue;
+            if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
+            return (double)runs * steps / clock.Elapsed.TotalSeconds;
+        }
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"  {message}");
+}
