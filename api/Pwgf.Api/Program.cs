@@ -20,6 +20,8 @@ app.MapJobsDashboard();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();
+v1.MapComparisonMetricsApi();
+v1.MapComparisonPlotsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
 v1.MapDatasetsApi();

@@ -13,10 +13,23 @@ public static class CatalogApi
 
         group.MapGet("/estimators", ListEstimators)
             .WithName("ListEstimators")
-            .WithSummary("Every estimator: the distributions it applies to, its parameters with defaults and ranges.");
+            .WithSummary("Every estimator: the distributions it applies to, its parameters with defaults and ranges.")
+            .WithDescription("""
+                Each estimator's name (as used in requests), a one-line summary, whether it is unbiased, its reference,
+                the latent distributions it applies to (bernoulli, categorical, poisson) and its parameters: kind
+                (number, integer, boolean, choice, numberList), default, range and meaning. Pass parameters in a
+                request as {"name": "reinforce-loo", "samples": 4}.
+                """);
         group.MapGet("/tasks", ListTasks)
             .WithName("ListTasks")
-            .WithSummary("Every task: its latent distribution, options with defaults and ranges, metrics and usable estimators.");
+            .WithSummary("Every task: its latent distribution, options with defaults and ranges, metrics and usable estimators.")
+            .WithDescription("""
+                The toys (bernoulli-toy, poisson-toy, categorical-toy: metrics loss, parameter_mean, grad_cosine,
+                grad_relative_bias, grad_log_variance) and the VAEs (bernoulli-vae, categorical-vae, poisson-vae:
+                train_neg_elbo, valid_neg_log_likelihood, test_neg_log_likelihood, encoder_grad_variance,
+                steps_per_second), each with its options, the estimators that apply to its distribution, its default
+                learning rate, the score metric that ranks estimators and, for VAEs, the validation metric.
+                """);
         return api;
     }
 

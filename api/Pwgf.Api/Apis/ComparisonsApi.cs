@@ -1,16 +1,12 @@
 using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
-using Pwgf.Api.Validation;
 using Pwgf.Infrastructure;
-using Pwgf.Training.Data;
 using Pwgf.Infrastructure.Entities;
-using Pwgf.Infrastructure.Jobs;
 
 namespace Pwgf.Api.Apis;
 
@@ -20,92 +16,66 @@ public static class ComparisonsApi
     {
         var group = api.MapGroup("/comparisons").WithTags("Comparisons");
 
-        group.MapPost("/", SubmitAsync)
+        group.MapPost("/", ComparisonSubmission.SubmitAsync)
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .RequireRateLimiting(ApiSecurity.SubmissionLimit)
             .WithName("SubmitComparison")
-            .WithSummary("Submit an estimator comparison: one run per estimator x seed, queued for the workers.");
+            .WithSummary("Submit an estimator comparison: one run per estimator x seed, queued for the workers.")
+            .WithDescription("""
+                Needs a key with the submit scope. The body names a task (GET /api/v1/tasks) and its options, the
+                estimators (GET /api/v1/estimators: a name, or an object with the name and parameters), the seeds, the
+                steps, the optimiser and how often to record metrics; omitted options take their defaults. Answers 202
+                with the comparison's Location; a 400 ValidationProblem names every bad field and stores nothing.
+
+                Two examples: the Poisson toy, where pwgf settles at the true optimum and st at the target, and a
+                Bernoulli VAE, e.g. {"task": "bernoulli-vae", "taskOptions": {"dataset": "fashion-mnist",
+                "architecture": "linear"}, "estimators": ["st", "disarm"], "seeds": [1, 2, 3], "steps": 2000}
+                (the dataset must be installed here: GET /api/v1/datasets).
+
+                Idempotency-Key: the same key and body return the same comparison; the same key with another body
+                gets 422; a concurrent duplicate 409. Submissions per key are rate limited (429).
+                """)
+            .WithRequestExamples(ApiExamples.PoissonToy, ApiExamples.BernoulliVae)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/", ListAsync)
             .WithName("ListComparisons")
-            .WithSummary("Comparisons, newest first, paged.");
+            .WithSummary("Comparisons, newest first, paged.")
+            .WithDescription("""
+                page counts from 1; pageSize is clamped to 1..100. Each item has the status combined from its runs
+                (Queued, Running, then Succeeded, Failed or Cancelled once all are final), its number of runs and how
+                many of them are final: enough for a progress bar.
+                """);
         group.MapPost("/{id:guid}/cancel", CancelAsync)
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("CancelComparison")
-            .WithSummary("Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.");
+            .WithSummary("Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.")
+            .WithDescription("""
+                Needs a key with the submit scope. Queued runs end Cancelled at once; running ones are asked to stop
+                and end Cancelled at their next flush (about a second); finished runs keep their status. Answers 202
+                with the comparison's combined status; asking again changes nothing.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}", GetAsync)
             .WithName("GetComparison")
-            .WithSummary("A comparison with its runs and a per-estimator summary across seeds.");
+            .WithSummary("A comparison with its runs and a per-estimator summary across seeds.")
+            .WithDescription("""
+                The normalised specification (defaults filled in), every run in request order (estimator by
+                estimator, seed by seed) with status and progress, and per estimator the mean and standard error of
+                the task's score metric at the runs' last step, a rank, and for VAEs the score at each run's best
+                validation step. The ETag changes whenever any run changes (progress, status, new metrics); with
+                If-None-Match an unchanged comparison answers 304 after one small query.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    /// <param name="request">The comparison.</param>
-    /// <param name="idempotencyKey">Optional. Replaying a request with the same key and body returns the same
-    /// comparison; the same key with another body is refused (422); a concurrent duplicate gets 409.</param>
+    /// <param name="id">The comparison.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
-    /// <param name="datasets">Which datasets this deployment has (a VAE on a missing one is refused).</param>
     /// <param name="clock">Clock.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    public static async Task<Results<Accepted<ComparisonAccepted>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
-        SubmitComparisonRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        PwgfDbContext db,
-        IBackgroundJobClient jobs,
-        DatasetCatalog datasets,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
-    {
-        if (idempotencyKey is { Length: 0 or > 200 })
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Must be 1 to 200 characters."] });
-        }
-        var specification = ComparisonValidator.Validate(request, out var errors,
-            dataset => datasets.Describe(dataset) is { Available: false } missing ? $"'{dataset}' is not installed here. {missing.Missing}" : null);
-        if (specification is null) return TypedResults.ValidationProblem(errors, title: "The comparison is not valid.");
-
-        var comparison = ComparisonFactory.Create(specification, idempotencyKey, clock.GetUtcNow());
-        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, comparison.RequestHash, cancellationToken) is { } replay)
-        {
-            return replay;
-        }
-
-        db.Comparisons.Add(comparison);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException conflict) when (conflict.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A request with this Idempotency-Key is in progress.",
-                detail: "Another request with the same key was being stored at the same time; fetch it with the same key again.");
-        }
-
-        // Enqueued only once the runs are committed, so a job never looks for a run that is not there yet.
-        var enqueued = comparison.Runs
-            .Select(run => (run.Id, jobs.Enqueue<IRunJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None))))
-            .ToList();
-        await db.AttachJobsAsync(enqueued, CancellationToken.None);
-
-        return TypedResults.Accepted($"/api/v1/comparisons/{comparison.Id}", new ComparisonAccepted(comparison.Id, RunStatus.Queued));
-    }
-
-    /// <summary>The earlier comparison stored under this key: the same one again, or 422 if the body differs.</summary>
-    private static async Task<Results<Accepted<ComparisonAccepted>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
-        PwgfDbContext db, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
-    {
-        var earlier = await db.Comparisons.AsNoTracking()
-            .Where(c => c.IdempotencyKey == idempotencyKey)
-            .Select(c => new { c.Id, c.RequestHash, Statuses = c.Runs.Select(r => r.Status).ToList() })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (earlier is null) return null;
-        if (earlier.RequestHash != requestHash)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request.",
-                detail: $"The key was first used for comparison {earlier.Id} with another body; use a new key for a new comparison.");
-        }
-        return TypedResults.Accepted($"/api/v1/comparisons/{earlier.Id}", new ComparisonAccepted(earlier.Id, RunStatusExtensions.Combine(earlier.Statuses)));
-    }
-
     public static async Task<Results<Accepted<ComparisonAccepted>, ProblemHttpResult>> CancelAsync(
         Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -118,6 +88,10 @@ public static class ComparisonsApi
         return TypedResults.Accepted($"/api/v1/comparisons/{id}", new ComparisonAccepted(id, status));
     }
 
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    /// <param name="page">Page number, from 1.</param>
+    /// <param name="pageSize">Comparisons per page, 1 to 100.</param>
     public static async Task<Ok<PageOf<ComparisonListItem>>> ListAsync(
         PwgfDbContext db,
         CancellationToken cancellationToken,
@@ -142,11 +116,22 @@ public static class ComparisonsApi
         return TypedResults.Ok(new PageOf<ComparisonListItem>(items, page, pageSize, total));
     }
 
-    public static async Task<Results<Ok<ComparisonDetails>, ProblemHttpResult>> GetAsync(
+    /// <param name="id">The comparison.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Ok<ComparisonDetails>, NotModified, ProblemHttpResult>> GetAsync(
         Guid id,
+        HttpContext http,
         PwgfDbContext db,
         CancellationToken cancellationToken)
     {
+        // The comparison row never changes, and a worker stores metrics in the transaction that updates its run, so
+        // the runs' xmin values cover everything in the response: compare them before reading anything else.
+        var versions = await db.Runs.Where(r => r.ComparisonId == id).Select(r => new { r.Id, r.Version }).ToListAsync(cancellationToken);
+        string known = DetailsTag(id, versions.Select(r => (r.Id, r.Version)));
+        if (versions.Count > 0 && EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
+
         var comparison = await db.Comparisons
             .AsNoTracking()
             .Include(c => c.Runs)
@@ -157,17 +142,18 @@ public static class ComparisonsApi
         }
 
         var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
-        // Runs in the order the request listed them: estimator by estimator, seed by seed.
         var labels = specification.Estimators.Select(e => e.Label).ToList();
-        var seeds = specification.Seeds.ToList();
-        var runs = comparison.Runs
-            .OrderBy(r => labels.IndexOf(r.Estimator)).ThenBy(r => seeds.IndexOf(r.Seed))
+        var runs = ComparisonRuns.InRequestOrder(comparison.Runs, specification, r => r.Estimator, r => r.Seed)
             .Select(RunsApi.ToDetails)
             .ToList();
         var summary = await ComparisonSummary.LoadAsync(db, comparison, labels, cancellationToken);
 
+        EntityTags.Stamp(http.Response, DetailsTag(comparison.Id, comparison.Runs.Select(r => (r.Id, r.Version))));
         return TypedResults.Ok(new ComparisonDetails(comparison.Id, comparison.Task,
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
             specification, runs, summary));
     }
+
+    private static string DetailsTag(Guid id, IEnumerable<(Guid Id, uint Version)> runs) =>
+        EntityTags.Of("comparison", [id, .. runs.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Version}")]);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
 using Pwgf.Api.Validation;
 using Pwgf.Estimators.Diagnostics;
@@ -18,14 +19,20 @@ public static class DiagnosticsApi
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("AuditGradients")
             .WithSummary("Audit estimators at one parameter point: mean, variance, standard error and bias of their per-sample gradients against the exact gradient.")
+            .WithDescription("""
+                Needs a key with the submit scope: it spends CPU in the request (bounded by size limits and a compute
+                budget, 422 past either). Give the distribution, its logits (categorical: one vector per dimension),
+                an objective f (power: sum |v - target|^power; linear-square: (sum w v - target)^2), the estimators
+                and the number of per-sample draws. The answer has the exact gradient and, per estimator in request
+                order, mean, standard error, variance, bias, relative bias and cosine similarity to the exact gradient.
+                """)
+            .WithRequestExamples(ApiExamples.PoissonAudit, ApiExamples.CategoricalAudit)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
-    /// <summary>
-    /// Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
-    /// queueing it would add latency and storage for nothing.
-    /// </summary>
+    // Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
+    // queueing it would add latency and storage for nothing.
     public static Results<Ok<DiagnosticsResponse>, ValidationProblem, ProblemHttpResult> Audit(
         DiagnosticsRequest request,
         IConfiguration configuration,

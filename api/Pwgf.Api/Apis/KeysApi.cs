@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -16,13 +17,22 @@ public static class KeysApi
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateKey")
-            .WithSummary("Create an API key with scopes (submit, admin). Its secret is returned once and never stored.");
+            .WithSummary("Create an API key with scopes (submit, admin). Its secret is returned once and never stored.")
+            .WithDescription("""
+                Needs an admin key. Scopes: submit (submit and cancel comparisons, run diagnostics) and admin (also
+                keys and the Hangfire dashboard). The answer (201) holds the secret to send as X-Api-Key; only its
+                SHA-256 hash is kept, so a lost secret cannot be recovered, only replaced.
+                """)
+            .WithRequestExamples(ApiExamples.SubmitKey);
         group.MapGet("/", ListAsync)
             .WithName("ListKeys")
-            .WithSummary("Every key: name, scopes, created and revoked times (never secrets).");
+            .WithSummary("Every key: name, scopes, created and revoked times (never secrets).")
+            .WithDescription("Needs an admin key. Oldest first; revoked keys stay listed with their revocation time.");
         group.MapDelete("/{id:guid}", RevokeAsync)
             .WithName("RevokeKey")
-            .WithSummary("Revoke a key; requests that carry it get 401 from now on.");
+            .WithSummary("Revoke a key; requests that carry it get 401 from now on.")
+            .WithDescription("Needs an admin key. Answers 204; revoking a revoked key again changes nothing.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -51,6 +61,10 @@ public static class KeysApi
             .Select(k => new KeyDetails(k.Id, k.Name, k.Scopes, k.CreatedAt, k.RevokedAt))
             .ToListAsync(cancellationToken));
 
+    /// <param name="id">The key's id (not its secret).</param>
+    /// <param name="db">Database.</param>
+    /// <param name="clock">Clock.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
         Guid id, PwgfDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {

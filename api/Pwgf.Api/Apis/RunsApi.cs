@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -18,24 +19,55 @@ public static class RunsApi
 
         group.MapGet("/{id:guid}", GetAsync)
             .WithName("GetRun")
-            .WithSummary("One run: estimator, seed, status and progress.");
+            .WithSummary("One run: estimator, seed, status and progress.")
+            .WithDescription("""
+                Status (Queued, Running, then Succeeded, Failed or Cancelled), step of steps, attempts, device, error,
+                times, the configuration hash and, once a worker has started it, the reproducibility manifest. The
+                ETag is derived from the run row's version, so it changes with every progress report; with
+                If-None-Match an unchanged run answers 304.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{id:guid}/cancel", CancelAsync)
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .WithName("CancelRun")
-            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.");
+            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.")
+            .WithDescription("Needs a key with the submit scope. A finished run keeps its status; asking again changes nothing. Answers 202 with the run.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/metrics", GetMetricsAsync)
             .WithName("GetRunMetrics")
-            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).");
+            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).")
+            .WithDescription("""
+                Points in step order. Poll with afterStep set to the last step you hold to get only newer points, and
+                with maxPoints to thin a long series on the server: when it has more points, the ones nearest to
+                maxPoints evenly spaced steps are kept, the first and last always among them. The ETag is made of the
+                series' point count and last step (points are only ever added), so If-None-Match answers 304 until a
+                new point is stored. Without a name, the 400 lists the metrics this run has.
+                """)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    public static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
-        Guid id, PwgfDbContext db, CancellationToken cancellationToken)
+    /// <param name="id">The run.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Ok<RunDetails>, NotModified, ProblemHttpResult>> GetAsync(
+        Guid id, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        return run is null ? RunNotFound(id) : TypedResults.Ok(ToDetails(run));
+        if (run is null) return RunNotFound(id);
+        // Every change of a run (progress, status, manifest) rewrites its row and so its xmin.
+        string tag = EntityTags.Of("run", [run.Id, run.Version, run.Status, run.Step]);
+        if (EntityTags.ClientHas(http.Request, tag)) return new NotModified(tag);
+        EntityTags.Stamp(http.Response, tag);
+        return TypedResults.Ok(ToDetails(run));
     }
 
+    /// <param name="id">The run.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="jobs">Hangfire client.</param>
+    /// <param name="clock">Clock.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Accepted<RunDetails>, ProblemHttpResult>> CancelAsync(
         Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -44,13 +76,19 @@ public static class RunsApi
     }
 
     /// <param name="id">The run.</param>
-    /// <param name="name">Metric name, e.g. loss, parameter_mean, grad_cosine, grad_relative_bias, grad_log_variance.</param>
-    /// <param name="afterStep">Only points with a larger step (a polling cursor).</param>
+    /// <param name="name">Metric name, one of the run's task's metrics (GET /api/v1/tasks), e.g. loss or test_neg_log_likelihood.</param>
+    /// <param name="afterStep">Only points with a larger step (a polling cursor: the last step you hold).</param>
+    /// <param name="maxPoints">At most this many points, 2 to 10000; the first and last point are always kept.</param>
+    /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    public static async Task<Results<Ok<MetricSeries>, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
-        Guid id, string? name, int? afterStep, PwgfDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<MetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
+        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
+        if (SeriesThinning.Check(maxPoints) is { } outOfRange)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = [outOfRange] });
+        }
         if (!await db.Runs.AnyAsync(r => r.Id == id, cancellationToken)) return RunNotFound(id);
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -62,14 +100,24 @@ public static class RunsApi
         }
 
         int after = afterStep ?? -1;
+        var stamps = await SeriesStamp.ReadAsync(db, [id], name, after, cancellationToken);
+        string known = SeriesTag(id, name, after, maxPoints, stamps[id]);
+        if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
+
         var points = await db.Metrics
             .AsNoTracking()
             .Where(m => m.RunId == id && m.Name == name && m.Step > after)
             .OrderBy(m => m.Step)
             .Select(m => new MetricPointDto(m.Step, m.Value))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new MetricSeries(name, points));
+        // Tagged by what was read, not by the earlier stamp: points stored in between must not hide behind it.
+        EntityTags.Stamp(http.Response, SeriesTag(id, name, after, maxPoints, SeriesStamp.Of(points)));
+        return TypedResults.Ok(new MetricSeries(name, SeriesThinning.Thin(points, maxPoints)));
     }
+
+    /// <summary>Points are only ever added (never changed or removed), so their count and last step identify a series.</summary>
+    private static string SeriesTag(Guid id, string name, int after, int? maxPoints, SeriesStamp stamp) =>
+        EntityTags.Of("run-metrics", [id, name, after, maxPoints, stamp.Points, stamp.LastStep]);
 
     internal static RunDetails ToDetails(Run run)
     {

@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Pwgf.Api.Hosting.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Pwgf.Api.Hosting;
 
@@ -13,11 +17,40 @@ public static class ApiDocumentation
             {
                 Title = "PwgfService",
                 Version = "v1",
-                Description = "Compare gradient estimators for discrete latent variables: submit comparisons, follow their runs, read their metrics.",
+                Description = """
+                    Compare gradient estimators for discrete latent variables: submit comparisons, follow their runs,
+                    read their metrics and plots, audit estimators at one parameter point.
+
+                    Keys: mutations need an X-Api-Key with the submit scope (key management: admin); reads are open
+                    unless the deployment sets Api:RequireKeyForReads. Errors are ProblemDetails (RFC 9457); a 400
+                    names each bad field under "errors".
+
+                    Polling: GET of a comparison, a run, a metric series and a plot carries a weak ETag; send it back in
+                    If-None-Match and an unchanged resource answers 304 with no body. Metric series take afterStep (only
+                    newer points) and maxPoints (server-side thinning that keeps the first and last point).
+                    """,
             });
-            string xml = Path.Combine(AppContext.BaseDirectory, "Pwgf.Api.xml");
-            if (File.Exists(xml)) swagger.IncludeXmlComments(xml);
+            // Every assembly of the service documents its own types (RunStatus, RunManifest, dataset descriptions).
+            foreach (string xml in Directory.EnumerateFiles(AppContext.BaseDirectory, "Pwgf.*.xml"))
+            {
+                swagger.IncludeXmlComments(xml);
+            }
+            swagger.AddSecurityDefinition(ApiKeyFilter.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "X-Api-Key",
+                Description = "An API key (./pwgf up prints the admin key and keeps it in .pwgf/api-key; admins create more with POST /api/v1/keys).",
+            });
+            swagger.OperationFilter<ApiKeyFilter>();
+            swagger.OperationFilter<RequestExampleFilter>();
+            swagger.OperationFilter<ConditionalGetFilter>();
+            swagger.SchemaFilter<ChoicesFilter>();
+            swagger.ParameterFilter<ChoicesFilter>();
         });
+        // Describe JSON as the API writes it (enums as their names, not numbers), not with Swashbuckle's defaults.
+        builder.Services.AddTransient<ISerializerDataContractResolver>(services =>
+            new JsonSerializerDataContractResolver(services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
         return builder;
     }
 

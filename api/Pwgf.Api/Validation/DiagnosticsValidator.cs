@@ -30,7 +30,7 @@ public sealed record PlannedEstimator(EstimatorDefinition Definition, IReadOnlyD
 /// </summary>
 public static class DiagnosticsValidator
 {
-    private static readonly string[] ObjectiveKinds = ["power", "linear-square"];
+    public static IReadOnlyList<string> ObjectiveKinds { get; } = ["power", "linear-square"];
 
     /// <summary>A long array of wrong values would otherwise produce an error per element.</summary>
     private const int MaxReportedElements = 10;

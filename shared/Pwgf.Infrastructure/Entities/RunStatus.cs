@@ -1,6 +1,6 @@
 namespace Pwgf.Infrastructure.Entities;
 
-/// <summary>Where a run is in its life; the last three are final.</summary>
+/// <summary>Where a run is in its life: Queued, Running, then one of the final Succeeded, Failed or Cancelled.</summary>
 public enum RunStatus
 {
     Queued,

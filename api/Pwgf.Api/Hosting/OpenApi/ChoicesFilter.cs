@@ -1,0 +1,92 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Pwgf.Api.Contracts;
+using Pwgf.Api.Security;
+using Pwgf.Api.Validation;
+using Pwgf.Estimators;
+using Pwgf.Estimators.Families;
+using Pwgf.Training;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Pwgf.Api.Hosting.OpenApi;
+
+/// <summary>Marks a query or route parameter that takes a metric name, so the document lists the names.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class MetricNameAttribute : Attribute;
+
+/// <summary>
+/// Lists the allowed values of request fields that are plain strings in C# (task, estimator, optimiser,
+/// distribution, objective kind, scope, metric names) as OpenAPI enums. The values come from the same registries
+/// the validators use, so the document cannot drift from what the API accepts.
+/// </summary>
+internal sealed class ChoicesFilter : ISchemaFilter, IParameterFilter
+{
+    private static IEnumerable<string> Estimators => EstimatorRegistry.All.Select(e => e.Name);
+    private static IEnumerable<string> Distributions => Enum.GetNames<LatentDistribution>().Select(n => n.ToLowerInvariant());
+
+    public static IEnumerable<string> MetricNames => TaskRegistry.All.SelectMany(t => t.Metrics).Distinct();
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema { Properties: { } properties }) return;
+        if (context.Type == typeof(SubmitComparisonRequest))
+        {
+            Restrict(properties, "task", TaskRegistry.All.Select(t => t.Name));
+            DescribeEstimatorItems(properties);
+        }
+        else if (context.Type == typeof(OptimizerRequest))
+        {
+            Restrict(properties, "name", Optimizers.Names);
+        }
+        else if (context.Type == typeof(DiagnosticsRequest))
+        {
+            Restrict(properties, "distribution", Distributions);
+            DescribeEstimatorItems(properties);
+        }
+        else if (context.Type == typeof(DiagnosticsObjectiveRequest))
+        {
+            Restrict(properties, "kind", DiagnosticsValidator.ObjectiveKinds);
+        }
+        else if (context.Type == typeof(CreateKeyRequest) && properties.TryGetValue("scopes", out var scopes) && scopes is OpenApiSchema list)
+        {
+            list.Items = StringChoices(Scopes.All);
+        }
+    }
+
+    public void Apply(IOpenApiParameter parameter, ParameterFilterContext context)
+    {
+        if (context.ParameterInfo?.GetCustomAttribute<MetricNameAttribute>() is null) return;
+        if (parameter is OpenApiParameter { Schema: OpenApiSchema schema }) schema.Enum = [.. MetricNames.Select(Node)];
+    }
+
+    private static void Restrict(IDictionary<string, IOpenApiSchema> properties, string name, IEnumerable<string> values)
+    {
+        if (properties.TryGetValue(name, out var property) && property is OpenApiSchema field) field.Enum = [.. values.Select(Node)];
+    }
+
+    /// <summary>An estimator is a name or an object with the name and the estimator's parameters.</summary>
+    private static void DescribeEstimatorItems(IDictionary<string, IOpenApiSchema> properties)
+    {
+        if (!properties.TryGetValue("estimators", out var property) || property is not OpenApiSchema list) return;
+        list.Items = new OpenApiSchema
+        {
+            OneOf =
+            [
+                StringChoices(Estimators),
+                new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description = "The estimator's name and any of its parameters (GET /api/v1/estimators), e.g. {\"name\": \"reinforce-loo\", \"samples\": 4}.",
+                    Required = new HashSet<string> { "name" },
+                    Properties = new Dictionary<string, IOpenApiSchema> { ["name"] = StringChoices(Estimators) },
+                },
+            ],
+        };
+    }
+
+    private static OpenApiSchema StringChoices(IEnumerable<string> values) =>
+        new() { Type = JsonSchemaType.String, Enum = [.. values.Select(Node)] };
+
+    private static JsonNode Node(string value) => JsonValue.Create(value);
+}
