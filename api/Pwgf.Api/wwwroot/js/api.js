@@ -51,7 +51,7 @@ export async function apiFetch(path, { method = 'GET', body, headers = {}, signa
   if (!response.ok) {
     const error = new ApiError(response.status, payload);
     if (error.needsKey) {
-      window.dispatchEvent(new CustomEvent(keyNeededEvent, { detail: { status: response.status, message: error.message } }));
+      window.dispatchEvent(new CustomEvent(keyNeededEvent, { detail: { status: response.status, method, message: error.message } }));
     }
     throw error;
   }
@@ -69,8 +69,9 @@ function parseJson(text) {
 // The catalogue never changes while the API runs, so each page fetches it at most once.
 let tasks;
 let estimators;
-export const getTasks = () => (tasks ??= apiFetch('/api/v1/tasks'));
-export const getEstimators = () => (estimators ??= apiFetch('/api/v1/estimators'));
+// A failed fetch is forgotten, so the next call (e.g. after a key was saved) tries again.
+export const getTasks = () => (tasks ??= apiFetch('/api/v1/tasks').catch((error) => { tasks = undefined; throw error; }));
+export const getEstimators = () => (estimators ??= apiFetch('/api/v1/estimators').catch((error) => { estimators = undefined; throw error; }));
 
 /** A fresh Idempotency-Key per submission, so a retried click cannot create a second comparison. */
 export function newIdempotencyKey() {

@@ -15,11 +15,18 @@ export function setUpKeyPanel() {
 
   input.value = savedKey();
   describe();
+  // A read refused for want of a key left the page empty: saving a key reloads it. A refused submission is not
+  // reloaded, so the form keeps what was typed and can simply be sent again.
+  let readRefused = false;
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     saveKey(input.value.trim());
-    describe(input.value.trim() ? 'Key saved. Reload the page if it was waiting for a key.' : undefined);
+    if (readRefused && input.value.trim()) {
+      location.reload();
+      return;
+    }
+    describe(input.value.trim() ? 'Key saved; it is sent with every request from now on.' : undefined);
   });
   document.getElementById('key-forget').addEventListener('click', () => {
     input.value = '';
@@ -28,11 +35,12 @@ export function setUpKeyPanel() {
   });
 
   window.addEventListener(keyNeededEvent, (event) => {
+    if (event.detail.method === 'GET') readRefused = true;
     panel.open = true;
-    const refused = event.detail.status === 403
+    const reason = event.detail.status === 403
       ? 'This key lacks the scope for that request (submitting needs "submit", the job dashboard "admin").'
       : 'The service wants an API key for that request. Paste it here and save.';
-    describe(`${refused} (${event.detail.message})`);
+    describe(`${reason} (${event.detail.message})`);
     input.focus();
   });
 }

@@ -14,25 +14,36 @@ const pollMilliseconds = 2000;
 
 // Every chart the page knows; a comparison shows those whose metric its task records.
 const chartSpecs = [
-  { metric: 'loss', title: 'Loss', yTitle: 'exact expected objective E[f(z)]' },
+  { metric: 'loss', title: 'Loss', yTitle: 'E[f(z)]', note: 'The exact expected objective at the current parameters.' },
   {
     metric: 'grad_log_variance',
     title: 'Gradient variance',
-    yTitle: 'per-sample gradient variance (log axis)',
+    yTitle: 'variance (log axis)',
     valuesAreLogs: true,
     note: 'The run records grad_log_variance, the natural log of the mean per-coordinate variance. The line is exp of '
       + 'its mean over seeds (a geometric mean of the variances) and the band exp(mean ± 1 s.e.), on a log axis.',
   },
-  { metric: 'grad_relative_bias', title: 'Relative bias', yTitle: '‖mean estimate − exact‖ / ‖exact‖' },
-  { metric: 'grad_cosine', title: 'Cosine to the exact gradient', yTitle: 'cosine similarity' },
-  { metric: 'train_neg_elbo', title: 'Training −ELBO', yTitle: 'mean single-sample −ELBO (nats)' },
-  { metric: 'test_neg_log_likelihood', title: 'Test bound', yTitle: '−log p(x), importance-sampled bound (nats)' },
+  {
+    metric: 'grad_relative_bias',
+    title: 'Relative bias',
+    yTitle: 'relative bias',
+    note: '‖mean estimate − exact gradient‖ / ‖exact gradient‖ at the current parameters.',
+  },
+  { metric: 'grad_cosine', title: 'Cosine to the exact gradient', yTitle: 'cosine', note: 'Between the mean estimate and the exact gradient; 1 means the same direction.' },
+  { metric: 'train_neg_elbo', title: 'Training −ELBO', yTitle: '−ELBO (nats)', note: 'Mean single-sample −ELBO of the training batches since the previous evaluation.' },
+  {
+    metric: 'test_neg_log_likelihood',
+    title: 'Test bound',
+    yTitle: '−log p(x) bound (nats)',
+    note: 'Importance-sampled upper bound on the test negative log-likelihood; the summary ranks by its last value.',
+  },
   {
     metric: 'encoder_grad_variance',
     title: 'Encoder gradient variance',
-    yTitle: 'mean variance over encoder weights (log axis)',
+    yTitle: 'variance (log axis)',
     positiveLog: true,
-    note: 'Averaged over seeds in log space (a geometric mean), band exp(mean of logs ± 1 s.e.), on a log axis.',
+    note: 'Mean over encoder weights of the gradient variance (EMA estimate). Averaged over seeds in log space '
+      + '(a geometric mean), band exp(mean of logs ± 1 s.e.), on a log axis.',
   },
 ];
 
@@ -98,17 +109,18 @@ export async function renderComparison(view, id) {
 
 function addChart(area, spec) {
   const canvas = h('canvas', { role: 'img', 'aria-label': `${spec.title} against step, one line per estimator` });
+  const empty = h('p', { class: 'chart-empty' }, 'No points yet: they appear as the runs train.');
   const figure = h('figure', { class: 'chart', dataset: { metric: spec.metric, points: '0' } },
     h('figcaption', {}, h('h3', {}, spec.title), spec.note ? h('p', { class: 'hint' }, spec.note) : null),
-    h('div', { class: 'chart-box' }, canvas));
+    h('div', { class: 'chart-box' }, canvas, empty));
   area.append(figure);
   const logarithmic = Boolean(spec.valuesAreLogs || spec.positiveLog);
-  return { spec, figure, chart: createLineChart(canvas, { yTitle: spec.yTitle, logarithmic }) };
+  return { spec, figure, empty, chart: createLineChart(canvas, { yTitle: spec.yTitle, logarithmic }) };
 }
 
 function drawCharts(charts, comparison, feed) {
   const estimators = estimatorLabels(comparison);
-  for (const { spec, figure, chart } of charts) {
+  for (const { spec, figure, empty, chart } of charts) {
     let received = 0;
     const lines = estimators.map((estimator, index) => {
       const series = comparison.runs.filter((run) => run.estimator === estimator).map((run) => feed.series(run.id, spec.metric));
@@ -119,6 +131,7 @@ function drawCharts(charts, comparison, feed) {
     setLines(chart, lines, spec.valuesAreLogs || spec.positiveLog ? Math.exp : undefined);
     // Tests and curious users can read how much data a chart holds without reaching into Chart.js.
     figure.dataset.points = String(received);
+    empty.hidden = received > 0;
   }
 }
 
