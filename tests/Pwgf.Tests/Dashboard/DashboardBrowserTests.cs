@@ -92,8 +92,14 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 
         await AssertFitsWidthAsync(page, "comparison at 1280x800");
         await SaveScreenshotAsync(page, "dashboard-comparison.png", fullPage: true);
+        // The list shows the steps summed over the runs, as the API reports them.
+        var listed = (await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>("/api/v1/comparisons?pageSize=100", ServiceFixture.Json))!
+            .Items.Single(item => item.Id == id);
+        Assert.Equal((4000L, 4000L, 4), (listed.StepsDone, listed.StepsTotal, listed.FinishedRuns));
         await page.GotoAsync("/");
-        await Expect(page.Locator($"a[href='/comparisons/{id}']")).ToBeVisibleAsync();
+        var listRow = page.Locator("table.comparisons tbody tr").Filter(new() { Has = page.Locator($"a[href='/comparisons/{id}']") });
+        await Expect(listRow).ToContainTextAsync("4,000 / 4,000 steps");
+        await Expect(listRow).ToContainTextAsync("Succeeded");
         await AssertFitsWidthAsync(page, "home at 1280x800");
         await SaveScreenshotAsync(page, "dashboard-home.png", fullPage: false);
 

@@ -54,6 +54,7 @@ public sealed class Chromium : IAsyncDisposable
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-US", // numbers on the page read 4,000 whatever the machine's locale
             AcceptDownloads = true,
         });
         var page = await context.NewPageAsync();
