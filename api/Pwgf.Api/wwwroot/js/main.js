@@ -24,7 +24,10 @@ function start() {
     replaceChildren(view, h('p', { class: 'error', role: 'alert' }, 'The chart library did not load (/vendor/chart.umd.min.js); rebuild the API.'));
     return;
   }
-  route.render(view, location.pathname.match(route.pattern));
+  // A view that fails outright (the service unreachable, a refused key) says so instead of leaving "Loading…".
+  Promise.resolve(route.render(view, location.pathname.match(route.pattern))).catch((error) => {
+    view.append(h('p', { class: 'error', role: 'alert' }, `The page could not be loaded: ${error.message}`));
+  });
 }
 
 function markCurrentLink(path) {
