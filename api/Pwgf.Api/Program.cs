@@ -12,11 +12,13 @@ builder.AddObservability();
 
 var app = builder.Build();
 app.UseApiDefaults();
+app.UseDashboardFiles();
 app.UseApiSecurity();
 app.MapApiDocumentation();
 app.MapHealthEndpoints();
 app.MapObservability();
 app.MapJobsDashboard();
+app.MapDashboard();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();

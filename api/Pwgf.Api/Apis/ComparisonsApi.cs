@@ -106,12 +106,20 @@ public static class ComparisonsApi
             .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
             .Skip((page - 1) * pageSize)
             .Take(pageSize)
-            .Select(c => new { c.Id, c.Task, c.CreatedAt, Statuses = c.Runs.Select(r => r.Status).ToList() })
+            .Select(c => new
+            {
+                c.Id,
+                c.Task,
+                c.CreatedAt,
+                Statuses = c.Runs.Select(r => r.Status).ToList(),
+                StepsDone = c.Runs.Sum(r => (long)r.Step),
+                StepsTotal = c.Runs.Sum(r => (long)r.Steps),
+            })
             .ToListAsync(cancellationToken);
 
         var items = rows
             .Select(c => new ComparisonListItem(c.Id, c.Task, RunStatusExtensions.Combine(c.Statuses), c.CreatedAt,
-                c.Statuses.Count, c.Statuses.Count(s => s.IsFinal())))
+                c.Statuses.Count, c.Statuses.Count(s => s.IsFinal()), c.StepsDone, c.StepsTotal))
             .ToList();
         return TypedResults.Ok(new PageOf<ComparisonListItem>(items, page, pageSize, total));
     }

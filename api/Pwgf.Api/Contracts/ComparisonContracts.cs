@@ -95,12 +95,23 @@ public sealed record BestByValidationSummary(
     double? ScoreStandardError,
     double? StepMean);
 
+/// <summary>A comparison in the list, with enough progress to draw a bar and estimate the time left.</summary>
+/// <param name="Id">Comparison id.</param>
+/// <param name="Task">Task name.</param>
+/// <param name="Status">Combined status of the runs.</param>
+/// <param name="CreatedAt">Submission time.</param>
+/// <param name="Runs">Runs (estimators x seeds).</param>
+/// <param name="FinishedRuns">Runs in a final state.</param>
+/// <param name="StepsDone">Steps completed, summed over the runs.</param>
+/// <param name="StepsTotal">Steps requested, summed over the runs.</param>
 public sealed record ComparisonListItem(
     Guid Id,
     string Task,
     RunStatus Status,
     DateTimeOffset CreatedAt,
     int Runs,
-    int FinishedRuns);
+    int FinishedRuns,
+    long StepsDone,
+    long StepsTotal);
 
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
