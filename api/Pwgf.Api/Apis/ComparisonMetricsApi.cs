@@ -47,8 +47,27 @@ public static class ComparisonMetricsApi
 
         string metric = name!;
         int after = afterStep ?? -1;
-        string known = comparison.Tag("comparison-metrics", await comparison.StampsAsync(db, metric, after, cancellationToken), metric, after, maxPoints);
+        var stamps = await comparison.StampsAsync(db, metric, after, cancellationToken);
+        string known = comparison.Tag("comparison-metrics", stamps, metric, after, maxPoints);
         if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
+
+        if (maxPoints is { } limit && stamps.Any(s => s.Points > limit))
+        {
+            // Thinned in the database onto targets shared by every run (see SeriesThinning.ThinTogether); the
+            // stamped state is what the kept points show, so its tag goes out.
+            var firsts = await SeriesReader.FirstStepsAsync(db, [.. comparison.Runs.Select(r => r.Id)], metric, after, cancellationToken);
+            int first = firsts.Values.Min(), last = stamps.Max(s => s.LastStep);
+            var kept = new List<RunMetricSeries>();
+            foreach (var (run, stamp) in comparison.Runs.Zip(stamps))
+            {
+                IReadOnlyList<MetricPointDto> points = stamp.Points == 0
+                    ? []
+                    : await SeriesReader.ThinnedAsync(db, run.Id, metric, after, limit, first, last, cancellationToken);
+                kept.Add(new RunMetricSeries(run.Id, run.Estimator, run.Seed, points));
+            }
+            EntityTags.Stamp(http.Response, known);
+            return TypedResults.Ok(new ComparisonMetricSeries(comparison.Id, metric, kept));
+        }
 
         var series = await comparison.ReadSeriesAsync(db, metric, after, cancellationToken);
         // Tagged by what was read: points stored since the stamps were taken must not hide behind the older tag.

@@ -104,6 +104,16 @@ public static class RunsApi
         string known = SeriesTag(id, name, after, maxPoints, stamps[id]);
         if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
 
+        if (maxPoints is { } limit && stamps[id].Points > limit)
+        {
+            // Long series are thinned in the database. Steps only grow, so the kept points are those of the stamped
+            // state even if points arrive meanwhile (they lie beyond the last target): the stamp is the right tag.
+            var firsts = await SeriesReader.FirstStepsAsync(db, [id], name, after, cancellationToken);
+            var thinned = await SeriesReader.ThinnedAsync(db, id, name, after, limit, firsts[id], stamps[id].LastStep, cancellationToken);
+            EntityTags.Stamp(http.Response, known);
+            return TypedResults.Ok(new MetricSeries(name, thinned));
+        }
+
         var points = await db.Metrics
             .AsNoTracking()
             .Where(m => m.RunId == id && m.Name == name && m.Step > after)

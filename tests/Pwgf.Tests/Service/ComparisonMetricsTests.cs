@@ -60,6 +60,8 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
             var thinned = (await service.Client.GetFromJsonAsync<MetricSeries>(
                 $"/api/v1/runs/{run.Id}/metrics?name=loss&maxPoints={maxPoints}", ServiceFixture.Json))!.Points;
             Assert.InRange(thinned.Count, 2, maxPoints);
+            // PostgreSQL thins long series itself; it keeps exactly the points the in-memory rule keeps.
+            Assert.Equal(Pwgf.Api.Apis.SeriesThinning.Thin(full, maxPoints), thinned);
             Assert.Equal((0, Steps), (thinned[0].Step, thinned[^1].Step));
             Assert.Subset(full.ToHashSet(), thinned.ToHashSet());
             Assert.Equal(thinned.OrderBy(p => p.Step), thinned);
@@ -81,6 +83,9 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
         Assert.InRange(steps.Count, 2, 25);
         Assert.Equal((0, Steps), (steps[0], steps[^1]));
         Assert.All(together.Runs, r => Assert.Equal(steps, r.Points.Select(p => p.Step)));
+        var fullSeries = new List<IReadOnlyList<MetricPointDto>>();
+        foreach (var r in comparison.Runs) fullSeries.Add((await service.GetMetricAsync(r.Id, "loss")).Points);
+        Assert.Equal(Pwgf.Api.Apis.SeriesThinning.ThinTogether(fullSeries, 25), together.Runs.Select(r => r.Points));
     }
 
     [Fact]
