@@ -60,6 +60,14 @@ public sealed class ServiceClient : IDisposable
     public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken) =>
         http.GetAsync(path, HttpCompletionOption.ResponseContentRead, cancellationToken);
 
+    /// <summary>A conditional GET: with an entity tag, the answer is 304 when the resource has not changed.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, string? ifNoneMatch, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (ifNoneMatch is not null) request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
     public async Task<Guid> SubmitAsync(string comparisonJson, CancellationToken cancellationToken)
     {
         using var content = new StringContent(comparisonJson, Encoding.UTF8, "application/json");

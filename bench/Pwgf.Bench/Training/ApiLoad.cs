@@ -7,14 +7,16 @@ namespace Pwgf.Bench.Training;
 
 /// <summary>
 /// The API under a dashboard's load on a long run: a run gets a 100,000-point series (written with the worker's own
-/// statement), then 50 closed-loop pollers read it the way the dashboard does (the comparison, then the series
-/// downsampled with maxPoints); afterwards, submission throughput from a few concurrent clients.
+/// statement); 50 closed-loop pollers load it once downsampled and then poll it the way the dashboard does (the
+/// comparison and the points after a cursor, with If-None-Match); then 50 clients reload the whole series downsampled
+/// over and over (a storm of page loads); afterwards, submission throughput from a few concurrent clients.
 /// </summary>
 public static class ApiLoad
 {
     public const string Series = "bench_series";
 
-    public sealed record Result(int Points, int Pollers, LatencySummary Comparison, LatencySummary Metrics, double SubmissionsPerSecond, int SubmissionErrors);
+    public sealed record Result(
+        int Points, int Pollers, LatencySummary Comparison, LatencySummary Metrics, LatencySummary PageLoads, double SubmissionsPerSecond, int SubmissionErrors);
 
     public static async Task<Result> MeasureAsync(ServiceClient client, string connectionString, Guid comparisonId, Guid runId, bool quick)
     {
@@ -28,25 +30,43 @@ public static class ApiLoad
             }
         }
 
-        var duration = TimeSpan.FromSeconds(quick ? 10 : 30);
+        // Phase 1, the dashboard's pattern: each poller loads the series once (downsampled), then keeps polling the
+        // comparison and the points after its cursor, sending back the ETags it got (304 when nothing changed).
+        var duration = TimeSpan.FromSeconds(quick ? 10 : 20);
         var clock = Stopwatch.StartNew();
         var samples = await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => Task.Run(async () =>
         {
             var mine = new List<RequestSample>();
+            string? comparisonTag = null, seriesTag = null;
+            await TimedAsync(client, PolledEndpoint.Metrics, $"api/v1/runs/{runId}/metrics?name={Series}&maxPoints=1000", null, mine);
             while (clock.Elapsed < duration)
             {
-                await TimedAsync(client, PolledEndpoint.Comparison, $"api/v1/comparisons/{comparisonId}", mine);
-                await TimedAsync(client, PolledEndpoint.Metrics, $"api/v1/runs/{runId}/metrics?name={Series}&maxPoints=1000", mine);
+                comparisonTag = await TimedAsync(client, PolledEndpoint.Comparison, $"api/v1/comparisons/{comparisonId}", comparisonTag, mine);
+                seriesTag = await TimedAsync(client, PolledEndpoint.Metrics, $"api/v1/runs/{runId}/metrics?name={Series}&afterStep={points}", seriesTag, mine);
             }
             return mine;
         })));
         double seconds = clock.Elapsed.TotalSeconds;
         var all = samples.SelectMany(s => s).ToList();
 
+        // Phase 2, a storm of page loads: every request reads the whole 100k-point series downsampled to 1000 points.
+        clock.Restart();
+        var loads = await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<RequestSample>();
+            while (clock.Elapsed < duration / 2)
+            {
+                await TimedAsync(client, PolledEndpoint.Metrics, $"api/v1/runs/{runId}/metrics?name={Series}&maxPoints=1000", null, mine);
+            }
+            return mine;
+        })));
+        double loadSeconds = clock.Elapsed.TotalSeconds;
+
         var (submissions, errors) = await SubmitAsync(client, TimeSpan.FromSeconds(quick ? 5 : 15));
         return new Result(points, pollers,
-            LatencySummary.Of("comparison", [.. all.Where(s => s.Endpoint == PolledEndpoint.Comparison)], seconds),
-            LatencySummary.Of("series (maxPoints=1000)", [.. all.Where(s => s.Endpoint == PolledEndpoint.Metrics)], seconds),
+            LatencySummary.Of("comparison (If-None-Match)", [.. all.Where(s => s.Endpoint == PolledEndpoint.Comparison)], seconds),
+            LatencySummary.Of("series after the cursor (If-None-Match)", [.. all.Where(s => s.Endpoint == PolledEndpoint.Metrics)], seconds),
+            LatencySummary.Of("whole series, maxPoints=1000", [.. loads.SelectMany(l => l)], loadSeconds),
             submissions, errors);
     }
 
@@ -69,17 +89,22 @@ public static class ApiLoad
         return (counts.Sum(c => c.accepted) / clock.Elapsed.TotalSeconds, counts.Sum(c => c.failed));
     }
 
-    private static async Task TimedAsync(ServiceClient client, PolledEndpoint endpoint, string path, List<RequestSample> samples)
+    /// <summary>One timed GET; sends <paramref name="tag"/> as If-None-Match and returns the answer's ETag (or the old one on 304).</summary>
+    private static async Task<string?> TimedAsync(ServiceClient client, PolledEndpoint endpoint, string path, string? tag, List<RequestSample> samples)
     {
         long start = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await client.GetAsync(path, CancellationToken.None);
-            samples.Add(new RequestSample(endpoint, Stopwatch.GetElapsedTime(start).TotalMilliseconds, (int)response.StatusCode, null));
+            using var response = await client.GetAsync(path, tag, CancellationToken.None);
+            int status = (int)response.StatusCode;
+            // 304 is the success of a conditional poll.
+            samples.Add(new RequestSample(endpoint, Stopwatch.GetElapsedTime(start).TotalMilliseconds, status == 304 ? 200 : status, null));
+            return response.Headers.ETag?.ToString() ?? tag;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
             samples.Add(new RequestSample(endpoint, Stopwatch.GetElapsedTime(start).TotalMilliseconds, 0, exception.Message));
+            return tag;
         }
     }
 }

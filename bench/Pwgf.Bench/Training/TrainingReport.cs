@@ -46,11 +46,11 @@ public static class TrainingReport
         }
         if (results.Api is { } api)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"API under load ({api.Pollers} closed-loop pollers, each reading the comparison and then a {api.Points:N0}-point series downsampled with maxPoints=1000, while nothing trains):");
+            text.AppendLine(CultureInfo.InvariantCulture, $"API under load, on a run with a {api.Points:N0}-point series while nothing trains. First {api.Pollers} closed-loop pollers in the dashboard's pattern (each loads the series once with maxPoints=1000, then polls the comparison and the points after its cursor with If-None-Match); then {api.Pollers} clients reloading the whole series with maxPoints=1000 back to back:");
             text.AppendLine();
             text.AppendLine("| request | requests/s | p50 ms | p95 ms | p99 ms | errors |");
             text.AppendLine("|---|---|---|---|---|---|");
-            foreach (var row in new[] { api.Comparison, api.Metrics })
+            foreach (var row in new[] { api.Comparison, api.Metrics, api.PageLoads })
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Endpoint} | {F1(row.PerSecond)} | {F1(row.P50)} | {F1(row.P95)} | {F1(row.P99)} | {row.Errors} |");
             }
