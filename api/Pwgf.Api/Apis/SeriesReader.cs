@@ -14,21 +14,24 @@ namespace Pwgf.Api.Apis;
 /// </summary>
 public static class SeriesReader
 {
+    // Steps are integers: "step <= target" is "step <= floor(target)", so both probes compare integers and use the
+    // primary key (comparing the integer column with a double would make PostgreSQL scan the whole series).
     private const string Sql = """
         SELECT DISTINCT p.step, p.value
-        FROM generate_series(0, @targets - 1) AS k
+        FROM (SELECT @first + k * @spacing AS target, floor(@first + k * @spacing)::integer AS below
+              FROM generate_series(0, @targets - 1) AS k) AS t
         CROSS JOIN LATERAL (
             SELECT c.step, c.value
             FROM (
                 (SELECT step, value FROM pwgf.metrics
-                 WHERE run_id = @run AND name = @name AND step > @after AND step <= @first + k * @spacing
+                 WHERE run_id = @run AND name = @name AND step > @after AND step <= t.below
                  ORDER BY step DESC LIMIT 1)
                 UNION ALL
                 (SELECT step, value FROM pwgf.metrics
-                 WHERE run_id = @run AND name = @name AND step > @after AND step > @first + k * @spacing
+                 WHERE run_id = @run AND name = @name AND step > @after AND step > t.below
                  ORDER BY step LIMIT 1)
             ) AS c
-            ORDER BY abs(c.step - (@first + k * @spacing)), c.step
+            ORDER BY abs(c.step - t.target), c.step
             LIMIT 1
         ) AS p
         ORDER BY p.step

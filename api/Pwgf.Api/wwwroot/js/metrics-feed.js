@@ -1,6 +1,7 @@
-// The only place the dashboard fetches metric points. It polls the per-run series endpoint with an afterStep cursor per
-// run and metric, so each poll transfers only the points recorded since the previous one. Switching to a
-// comparison-wide endpoint later means rewriting fetchNewPoints below; the rest of the page reads from the feed.
+// The only place the dashboard fetches metric points. Each poll makes one request per metric for the whole comparison
+// (GET /api/v1/comparisons/{id}/metrics) with an afterStep cursor: the smallest last step any unfinished run has, so
+// only points recorded since the previous poll travel. The browser's HTTP cache sends the ETag back (the API answers
+// with Cache-Control: no-cache), so a poll that finds nothing new costs a 304.
 import { apiFetch } from './api.js';
 import { isFinal } from './dom.js';
 
@@ -8,7 +9,8 @@ const maxConcurrentRequests = 6;
 
 export class MetricsFeed {
   /** @param {string[]} metricNames the series to keep for every run */
-  constructor(metricNames) {
+  constructor(comparisonId, metricNames) {
+    this.comparisonId = comparisonId;
     this.metricNames = metricNames;
     this.points = new Map(); // run id -> metric -> [{step, value}]
     this.complete = new Set(); // runs whose final points have been read
@@ -21,22 +23,34 @@ export class MetricsFeed {
    */
   async update(runs) {
     const pending = runs.filter((run) => !this.complete.has(run.id) && run.status !== 'Queued');
-    const requests = pending.flatMap((run) => this.metricNames.map((name) => ({ run, name })));
-    const counts = await runLimited(requests, ({ run, name }) => this.fetchNewPoints(run.id, name));
+    if (pending.length === 0) return 0;
+    const counts = await runLimited(this.metricNames, (name) => this.fetchNewPoints(pending, name));
     for (const run of pending) {
       if (isFinal(run.status)) this.complete.add(run.id);
     }
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  async fetchNewPoints(runId, name) {
-    const series = this.series(runId, name);
-    const cursor = series.length > 0 ? series[series.length - 1].step : null;
+  async fetchNewPoints(pending, name) {
+    const lastSteps = pending.map((run) => {
+      const series = this.series(run.id, name);
+      return series.length > 0 ? series[series.length - 1].step : -1;
+    });
+    const cursor = Math.min(...lastSteps);
     const query = new URLSearchParams({ name });
-    if (cursor !== null) query.set('afterStep', String(cursor));
-    const response = await apiFetch(`/api/v1/runs/${runId}/metrics?${query}`);
-    series.push(...response.points);
-    return response.points.length;
+    if (cursor >= 0) query.set('afterStep', String(cursor));
+    const response = await apiFetch(`/api/v1/comparisons/${this.comparisonId}/metrics?${query}`);
+    const wanted = new Set(pending.map((run) => run.id));
+    let arrived = 0;
+    for (const run of response.runs) {
+      if (!wanted.has(run.runId)) continue;
+      const series = this.series(run.runId, name);
+      const last = series.length > 0 ? series[series.length - 1].step : -1;
+      const fresh = run.points.filter((point) => point.step > last);
+      series.push(...fresh);
+      arrived += fresh.length;
+    }
+    return arrived;
   }
 
   /** The points of one run and metric, in step order (the array is live: it grows as points arrive). */

@@ -74,7 +74,7 @@ export async function renderComparison(view, id) {
   const tasks = await getTasks();
   const task = tasks.find((t) => t.name === comparison.task);
   const metricNames = task?.metrics ?? [];
-  const feed = new MetricsFeed(metricNames);
+  const feed = new MetricsFeed(id, metricNames);
   const charts = chartSpecs.filter((spec) => metricNames.includes(spec.metric)).map((spec) => addChart(chartsArea, spec));
 
   const actions = actionBar(comparison, feed, () => comparison);
