@@ -37,12 +37,19 @@ public static class ComparisonSummary
         PwgfDbContext db, IReadOnlyCollection<Run> runs, string scoreMetric, string? validationMetric, CancellationToken cancellationToken)
     {
         var succeeded = runs.Where(r => r.Status == RunStatus.Succeeded).Select(r => r.Id).ToList();
-        var finalScores = await db.Metrics
-            .AsNoTracking()
-            .Where(m => succeeded.Contains(m.RunId) && m.Name == scoreMetric)
-            .GroupBy(m => m.RunId)
-            .Select(g => g.OrderByDescending(m => m.Step).First())
-            .ToDictionaryAsync(m => m.RunId, m => m.Value, cancellationToken);
+        // The last point of each run, found from the end of the primary key: one probe per run, however long the
+        // series (a grouped "first by step descending" would read every point of it).
+        var finalScores = (await db.Database.SqlQueryRaw<FinalScore>(
+                """
+                SELECT r.id AS run_id, last.value AS value
+                FROM unnest(@ids) AS r(id)
+                CROSS JOIN LATERAL (
+                    SELECT m.value FROM pwgf.metrics m WHERE m.run_id = r.id AND m.name = @name ORDER BY m.step DESC LIMIT 1
+                ) AS last
+                """,
+                new Npgsql.NpgsqlParameter("ids", succeeded.ToArray()),
+                new Npgsql.NpgsqlParameter("name", scoreMetric)).ToListAsync(cancellationToken))
+            .ToDictionary(f => f.RunId, f => f.Value);
 
         var bestSteps = new Dictionary<Guid, (int Step, double Score)>();
         if (validationMetric is not null)
@@ -114,4 +121,6 @@ public static class ComparisonSummary
 
     /// <summary>A NaN mean (a diverged run) ranks like +infinity: after every finite mean.</summary>
     private static double RankKey(double mean) => double.IsNaN(mean) ? double.PositiveInfinity : mean;
+
+    private sealed record FinalScore(Guid RunId, double Value);
 }

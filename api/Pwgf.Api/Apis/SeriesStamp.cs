@@ -5,26 +5,40 @@ using Pwgf.Infrastructure;
 namespace Pwgf.Api.Apis;
 
 /// <summary>
-/// What identifies the state of a metric series: its number of points and its last step (-1 when empty). Workers
-/// only ever add points (a retried write skips the ones already stored), so two reads with equal stamps return the
-/// same points; the stamp is what entity tags of series are made of.
+/// What identifies the state of a metric series: its last step (-1 when empty) and its number of points, counted up to
+/// <see cref="CountCap"/>. Workers only ever add points after the last stored step (a retried or resumed write skips
+/// the ones already stored), so the last step alone tells two states apart; the capped count only says whether the
+/// series is longer than any maxPoints, and stays cheap to read on a series of any length.
 /// </summary>
 public readonly record struct SeriesStamp(int Points, int LastStep)
 {
-    public static SeriesStamp Of(IReadOnlyList<MetricPointDto> points) => new(points.Count, points.Count == 0 ? -1 : points[^1].Step);
+    /// <summary>One more than the largest maxPoints: a count that reaches it means "longer than any request wants".</summary>
+    public const int CountCap = SeriesThinning.MaxPoints + 1;
+
+    public static SeriesStamp Of(IReadOnlyList<MetricPointDto> points) =>
+        new(Math.Min(points.Count, CountCap), points.Count == 0 ? -1 : points[^1].Step);
 
     /// <summary>
-    /// The stamps of one metric's points after <paramref name="afterStep"/> for each of <paramref name="runIds"/>,
-    /// in one aggregate over the metrics' primary key; a run without such points gets the empty stamp.
+    /// The stamps of one metric's points after <paramref name="afterStep"/> for each of <paramref name="runIds"/>: per
+    /// run, the last step from the end of the primary key and a count that stops at <see cref="CountCap"/>.
     /// </summary>
     public static async Task<Dictionary<Guid, SeriesStamp>> ReadAsync(
         PwgfDbContext db, IReadOnlyCollection<Guid> runIds, string name, int afterStep, CancellationToken cancellationToken)
     {
-        var stored = await db.Metrics
-            .Where(m => runIds.Contains(m.RunId) && m.Name == name && m.Step > afterStep)
-            .GroupBy(m => m.RunId)
-            .Select(g => new { RunId = g.Key, Points = g.Count(), LastStep = g.Max(m => m.Step) })
-            .ToDictionaryAsync(s => s.RunId, s => new SeriesStamp(s.Points, s.LastStep), cancellationToken);
+        var rows = await db.Database.SqlQueryRaw<StampRow>(
+            """
+            SELECT r.id AS run_id,
+                   coalesce((SELECT max(m.step) FROM pwgf.metrics m WHERE m.run_id = r.id AND m.name = @name AND m.step > @after), -1) AS last_step,
+                   (SELECT count(*)::integer FROM (SELECT 1 FROM pwgf.metrics m WHERE m.run_id = r.id AND m.name = @name AND m.step > @after LIMIT @cap) AS x) AS points
+            FROM unnest(@ids) AS r(id)
+            """,
+            new Npgsql.NpgsqlParameter("ids", runIds.ToArray()),
+            new Npgsql.NpgsqlParameter("name", name),
+            new Npgsql.NpgsqlParameter("after", afterStep),
+            new Npgsql.NpgsqlParameter("cap", CountCap)).ToListAsync(cancellationToken);
+        var stored = rows.ToDictionary(r => r.RunId, r => new SeriesStamp(r.Points, r.LastStep));
         return runIds.ToDictionary(id => id, id => stored.GetValueOrDefault(id, new SeriesStamp(0, -1)));
     }
+
+    private sealed record StampRow(Guid RunId, int LastStep, int Points);
 }
