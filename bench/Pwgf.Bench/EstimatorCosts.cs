@@ -71,7 +71,7 @@ public static class EstimatorCosts
             double warmUp = Call();
             int repetitions = warmUp > SlowWarmUp.TotalMilliseconds ? Math.Min(MinimumRepetitions, settings.Repetitions) : settings.Repetitions;
             var times = Enumerable.Range(0, repetitions).Select(_ => Call()).Order().ToList();
-            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims), Median(times), null);
+            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims), Statistics.Median(times), null);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -90,9 +90,6 @@ public static class EstimatorCosts
         action();
         return clock.Elapsed.TotalMilliseconds;
     }
-
-    private static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
     private static string Render(List<Row> rows, Settings settings, string[] args)
     {

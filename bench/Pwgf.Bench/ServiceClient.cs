@@ -98,6 +98,27 @@ public sealed class ServiceClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Polls a comparison until it is final; returns its last read when it succeeded, throws when it ended otherwise.
+    /// </summary>
+    public async Task<JsonDocument> WaitForSuccessAsync(Guid comparisonId, TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(pollInterval, cancellationToken);
+            var json = await GetComparisonAsync(comparisonId, cancellationToken);
+            string status = json.RootElement.GetProperty("status").GetString() ?? "";
+            if (status is "Queued" or "Running")
+            {
+                json.Dispose();
+                continue;
+            }
+            if (status == "Succeeded") return json;
+            json.Dispose();
+            throw new ServiceException($"comparison {comparisonId} ended {status}");
+        }
+    }
+
     /// <summary>GET /api/v1/comparisons/{id}: the comparison, its runs and its specification as stored.</summary>
     public Task<JsonDocument> GetComparisonAsync(Guid comparisonId, CancellationToken cancellationToken) =>
         GetJsonAsync($"api/v1/comparisons/{comparisonId}", cancellationToken);

@@ -21,8 +21,7 @@ public static class ApiLoad
     public static async Task<Result> MeasureAsync(ServiceClient client, string connectionString, Guid comparisonId, Guid runId, bool quick)
     {
         const int points = 100_000, pollers = 50;
-        var options = new DbContextOptionsBuilder<PwgfDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options;
-        await using (var db = new PwgfDbContext(options))
+        await using (var db = BenchDatabase.Open(connectionString))
         {
             foreach (var chunk in Enumerable.Range(1, points).Chunk(10_000))
             {

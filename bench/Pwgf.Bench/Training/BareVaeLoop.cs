@@ -107,13 +107,3 @@ public sealed class BareVaeLoop : IDisposable
         _data.Dispose();
     }
 }
-
-internal static class Statistics
-{
-    public static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-}

@@ -16,11 +16,7 @@ public static class MetricWriteBench
 
     public static async Task<Result> MeasureAsync(string connectionString, Guid runId, bool quick)
     {
-        var options = new DbContextOptionsBuilder<PwgfDbContext>()
-            .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention()
-            .Options;
-        await using var db = new PwgfDbContext(options);
+        await using var db = BenchDatabase.Open(connectionString);
         int step = 0;
         List<Pwgf.Training.MetricPoint> Points(int count, string name) => [.. Enumerable.Range(0, count).Select(_ => new Pwgf.Training.MetricPoint(name, ++step, step * 0.5))];
 

@@ -47,7 +47,9 @@ public static class TrainingBench
         }
 
         // 3. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
-        var (service, someRun) = await MeasureServiceAsync(settings);
+        var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+        using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+        var (service, someRun) = await MeasureServiceAsync(client, settings);
 
         // 3b. Metric writes into the stack's database, with the worker's own statement.
         MetricWriteBench.Result? writes = null;
@@ -58,8 +60,6 @@ public static class TrainingBench
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
 
             // 3c. Dashboard polling on a 100k-point series, then submissions.
-            var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
-            using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
             api = await ApiLoad.MeasureAsync(client, connection, run.Comparison, run.Run, settings.Quick);
             Log($"api: comparison p50 {api.Comparison.P50:F1} / p95 {api.Comparison.P95:F1} ms, series p50 {api.Metrics.P50:F1} / p95 {api.Metrics.P95:F1} ms, {api.SubmissionsPerSecond:F1} submissions/s");
         }
@@ -68,8 +68,6 @@ public static class TrainingBench
         WorkerScaling.Result? scaling = null;
         if (settings.Pwgf is { } pwgf)
         {
-            var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
-            using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
             scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.WorkerThreads, settings.Quick);
         }
 
@@ -127,10 +125,8 @@ public static class TrainingBench
     /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous
     /// evaluation (flushes, heartbeats and checkpoints included, evaluations excluded); the first also holds warm-up.
     /// </summary>
-    private static async Task<(Dictionary<ModelKey, double> Rates, (Guid Comparison, Guid Run)? AnyRun)> MeasureServiceAsync(TrainingSettings settings)
+    private static async Task<(Dictionary<ModelKey, double> Rates, (Guid Comparison, Guid Run)? AnyRun)> MeasureServiceAsync(ServiceClient client, TrainingSettings settings)
     {
-        var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
-        using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var result = new Dictionary<ModelKey, double>();
         (Guid, Guid)? anyRun = null;
         int evalEvery = settings.ServiceSteps / 4;
@@ -152,23 +148,15 @@ public static class TrainingBench
             });
             Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
             Log($"service: submitted bernoulli-vae {architecture} ({settings.ServiceSteps} steps per estimator)");
-            while (true)
+            using var json = await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(2), CancellationToken.None);
+            foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
             {
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                using var json = await client.GetComparisonAsync(comparison, CancellationToken.None);
-                string status = json.RootElement.GetProperty("status").GetString() ?? "";
-                if (status is "Queued" or "Running") continue;
-                if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
-                foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
-                {
-                    Guid runId = run.GetProperty("id").GetGuid();
-                    anyRun = (comparison, runId);
-                    var points = await client.GetMetricAsync(runId, "steps_per_second", CancellationToken.None);
-                    var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
-                    result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
-                    Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");
-                }
-                break;
+                Guid runId = run.GetProperty("id").GetGuid();
+                anyRun = (comparison, runId);
+                var points = await client.GetMetricAsync(runId, "steps_per_second", CancellationToken.None);
+                var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
+                result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
+                Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");
             }
         }
         return (result, anyRun);

@@ -56,15 +56,8 @@ public static class WorkerScaling
         });
         var clock = Stopwatch.StartNew();
         Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
-        while (true)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            using var json = await client.GetComparisonAsync(comparison, CancellationToken.None);
-            string status = json.RootElement.GetProperty("status").GetString() ?? "";
-            if (status is "Queued" or "Running") continue;
-            if (status != "Succeeded") throw new ServiceException($"comparison {comparison} ended {status}");
-            return (double)runs * steps / clock.Elapsed.TotalSeconds;
-        }
+        using var _ = await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(1), CancellationToken.None);
+        return (double)runs * steps / clock.Elapsed.TotalSeconds;
     }
 
     private static void Log(string message) => Console.Error.WriteLine($"  {message}");

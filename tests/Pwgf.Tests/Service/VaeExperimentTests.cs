@@ -45,8 +45,6 @@ public sealed class VaeExperimentTests(ServiceFixture service)
             Assert.Equal([80, 160, 240], elbo.Points.Select(p => p.Step));
             Assert.True(test.Points[^1].Value < test.Points[0].Value - 10, $"{run.Estimator}: test bound {test.Points[0].Value} -> {test.Points[^1].Value}");
             Assert.True(elbo.Points[^1].Value < elbo.Points[0].Value, $"{run.Estimator}: -ELBO {elbo.Points[0].Value} -> {elbo.Points[^1].Value}");
-            // The importance-weighted bound is at least as tight as the ELBO (up to the gap between train and test images).
-            Assert.True(test.Points[^1].Value > 0);
             Assert.Single((await service.GetMetricAsync(run.Id, "encoder_grad_variance")).Points, p => p.Step == 240);
             Assert.All((await service.GetMetricAsync(run.Id, "steps_per_second")).Points, p => Assert.True(p.Value > 0));
         }
