@@ -1,5 +1,5 @@
-using TorchSharp;
-using static TorchSharp.torch;
+using Pwgf.Training.Optimization;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Pwgf.Training;
 
@@ -11,11 +11,11 @@ public static class Optimizers
     public const double MaxLearningRate = 10;
 
     /// <summary>An optimiser whose state (moments, step counts) can be saved into a checkpoint.</summary>
-    public static TorchSharp.Modules.OptimizerHelper Create(OptimizerConfiguration configuration, IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
+    public static ParameterOptimizer Create(OptimizerConfiguration configuration, IEnumerable<Parameter> parameters) =>
         configuration.Name switch
         {
-            "adam" => optim.Adam(parameters, configuration.LearningRate),
-            "sgd" => optim.SGD(parameters, configuration.LearningRate),
+            "adam" => new Adam(parameters, configuration.LearningRate),
+            "sgd" => new Sgd(parameters, configuration.LearningRate),
             _ => throw new ArgumentException($"Unknown optimizer '{configuration.Name}'.", nameof(configuration)),
         };
 }

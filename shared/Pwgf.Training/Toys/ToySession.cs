@@ -1,4 +1,5 @@
 using Pwgf.Estimators;
+using Pwgf.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public sealed class ToySession : ITrainingSession
     private readonly ToyProblem _problem;
     private readonly IGradientEstimator _estimator;
     private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
-    private readonly TorchSharp.Modules.OptimizerHelper _optimizer;
+    private readonly ParameterOptimizer _optimizer;
     private readonly Generator _training;
     private readonly Generator _diagnostics;
 
@@ -43,9 +44,9 @@ public sealed class ToySession : ITrainingSession
         var parameters = Rows(_theta, _problem.BatchSize);                                                 // [batch, dims(, K)]
         var surrogate = _estimator.Surrogate(parameters, _problem.Objective, _training);
         (_estimator as ISelfTuningEstimator)?.Tune(surrogate, parameters);
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         surrogate.mean().backward();
-        _optimizer.step();
+        _optimizer.Step();
     }
 
     public IReadOnlyList<MetricValue> Evaluate()
@@ -82,7 +83,7 @@ public sealed class ToySession : ITrainingSession
     public void Save(BinaryWriter writer)
     {
         _theta.Save(writer);
-        _optimizer.save_state_dict(writer);
+        _optimizer.Save(writer);
         _training.get_state().Save(writer);
         _diagnostics.get_state().Save(writer);
         (_estimator as ISelfTuningEstimator)?.SaveState(writer);
@@ -95,7 +96,7 @@ public sealed class ToySession : ITrainingSession
         {
             _theta.copy_(theta);
         }
-        _optimizer.load_state_dict(reader);
+        _optimizer.Load(reader);
         using var training = Tensor.Load(reader);
         using var diagnostics = Tensor.Load(reader);
         _training.set_state(training);

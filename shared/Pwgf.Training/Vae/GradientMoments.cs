@@ -1,3 +1,4 @@
+using Pwgf.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,8 +8,8 @@ namespace Pwgf.Training.Vae;
 /// <summary>
 /// Exponential moving averages of a set of parameters' gradients g and of g^2 (DisARM's encoder-gradient
 /// variance, decay 0.999). The variance is the mean over coordinates of E[g^2] - E[g]^2, with both averages
-/// corrected for their start at zero. The averages are kept in the parameters' own precision (one fused update
-/// each per step); the variance is summed in double precision.
+/// corrected for their start at zero. The averages are kept in the parameters' own precision and updated in one
+/// pass per parameter on the CPU (<see cref="FusedKernels.Moments"/>); the variance is summed in double precision.
 /// </summary>
 internal sealed class GradientMoments : IDisposable
 {
@@ -21,8 +22,8 @@ internal sealed class GradientMoments : IDisposable
     {
         _parameters = parameters;
         _decay = decay;
-        _first = [.. parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
-        _second = [.. parameters.Select(p => zeros_like(p).DetachFromDisposeScope())];
+        _first = [.. parameters.Select(p => zeros(p.shape, dtype: p.dtype, device: p.device).DetachFromDisposeScope())];
+        _second = [.. parameters.Select(p => zeros(p.shape, dtype: p.dtype, device: p.device).DetachFromDisposeScope())];
     }
 
     public long Updates { get; private set; }
@@ -33,7 +34,14 @@ internal sealed class GradientMoments : IDisposable
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
-            if (_parameters[i].grad is not { } grad) continue;
+            using var grad = _parameters[i].grad;
+            if (grad is null) continue;
+            if (HostMemory.TryGetSpan<float>(grad, out var g) && HostMemory.TryGetSpan<float>(_first[i], out var m)
+                && HostMemory.TryGetSpan<float>(_second[i], out var s))
+            {
+                FusedKernels.Moments<float>(g, m, s, 1 - _decay);
+                continue;
+            }
             _first[i].lerp_(grad, 1 - _decay);
             using var square = grad.square();
             _second[i].lerp_(square, 1 - _decay);
