@@ -20,10 +20,15 @@ public sealed partial class RunJob(
     WorkerIdentity identity,
     PwgfMetrics metrics,
     DatasetCatalog datasets,
+    TrainingThreads trainingThreads,
     IOptions<WorkerOptions> options,
     ILogger<RunJob> logger) : IRunJob
 {
-    public async Task ExecuteAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>The whole execution, database calls included, runs on one of the worker's training threads.</summary>
+    public Task ExecuteAsync(Guid runId, CancellationToken cancellationToken) =>
+        trainingThreads.RunAsync(() => ExecuteOnTrainingThreadAsync(runId, cancellationToken), cancellationToken);
+
+    private async Task ExecuteOnTrainingThreadAsync(Guid runId, CancellationToken cancellationToken)
     {
         var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
         if (run is null)
@@ -47,7 +52,6 @@ public sealed partial class RunJob(
             run.Requeue();
         }
 
-        if (options.Value.TorchThreads > 0) set_num_threads(options.Value.TorchThreads);
         var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)
             ?? throw new InvalidOperationException($"Run {runId} has no configuration.");
 

@@ -19,6 +19,7 @@ public static class WorkerRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddSingleton<TrainingThreads>();
         builder.Services.AddHostedService<LeaseReaper>();
 
         int metricsPort = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.MetricsPort ?? 0;

@@ -24,6 +24,10 @@ public static class TrainingBench
         var started = DateTimeOffset.UtcNow;
         int defaultThreads = get_num_threads();
 
+        // Every tensor operation of this process happens in steps 1 to 3, before the first await, on the main thread:
+        // libtorch's OpenMP keeps one thread team per calling thread and stops spinning once the process holds more
+        // teams than cores, so tensor work resumed on pool threads would measure a slower bare loop (TorchThread).
+
         // 1. The ceiling: a large matrix multiply at each thread count.
         var peak = new Dictionary<int, double>();
         foreach (int threads in TrainingSettings.ThreadCounts)
@@ -46,12 +50,23 @@ public static class TrainingBench
             }
         }
 
-        // 3. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
+        // 3. Every Bernoulli estimator's step on the linear model, relative to st, in the bare loop.
+        set_num_threads(settings.WorkerThreads);
+        var costs = new List<(string Estimator, double StepsPerSecond)>();
+        foreach (var definition in EstimatorRegistry.All.Where(d => d.AppliesTo(LatentDistribution.Bernoulli) && d.Name != "exact"))
+        {
+            using var loop = new BareVaeLoop("linear", definition.Name);
+            costs.Add((definition.Name, loop.Measure(settings.WarmUp / 2, settings.Window / 2, 3)));
+            Log($"bare TorchSharp linear {definition.Name}: {costs[^1].StepsPerSecond:F1} steps/s");
+        }
+        set_num_threads(defaultThreads);
+
+        // 4. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
         var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
         using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var (service, someRun) = await MeasureServiceAsync(client, settings);
 
-        // 3b. Metric writes into the stack's database, with the worker's own statement.
+        // 4b. Metric writes into the stack's database, with the worker's own statement.
         MetricWriteBench.Result? writes = null;
         ApiLoad.Result? api = null;
         if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
@@ -59,19 +74,19 @@ public static class TrainingBench
             writes = await MetricWriteBench.MeasureAsync(connection, run.Run, settings.Quick);
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
 
-            // 3c. Dashboard polling on a 100k-point series, then submissions.
+            // 4c. Dashboard polling on a 100k-point series, then submissions.
             api = await ApiLoad.MeasureAsync(client, connection, run.Comparison, run.Run, settings.Quick);
             Log($"api: comparison p50 {api.Comparison.P50:F1} / p95 {api.Comparison.P95:F1} ms, series p50 {api.Metrics.P50:F1} / p95 {api.Metrics.P95:F1} ms, {api.SubmissionsPerSecond:F1} submissions/s");
         }
 
-        // 3d. One worker against two on this machine.
+        // 4d. One worker against two on this machine.
         WorkerScaling.Result? scaling = null;
         if (settings.Pwgf is { } pwgf)
         {
             scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.WorkerThreads, settings.Quick);
         }
 
-        // 4. The PyTorch peer at each thread count; it keeps its best.
+        // 5. The PyTorch peer at each thread count; it keeps its best.
         var peer = new Dictionary<(ModelKey, int), double>();
         string peerVersion = "not run";
         foreach (var key in Keys())
@@ -85,17 +100,6 @@ public static class TrainingBench
                 Log($"pytorch {result.Version} {key.Architecture} {key.Estimator}, {threads} thread(s): {result.StepsPerSecond:F1} steps/s");
             }
         }
-
-        // 5. Every Bernoulli estimator's step on the linear model, relative to st, in the bare loop.
-        set_num_threads(settings.WorkerThreads);
-        var costs = new List<(string Estimator, double StepsPerSecond)>();
-        foreach (var definition in EstimatorRegistry.All.Where(d => d.AppliesTo(LatentDistribution.Bernoulli) && d.Name != "exact"))
-        {
-            using var loop = new BareVaeLoop("linear", definition.Name);
-            costs.Add((definition.Name, loop.Measure(settings.WarmUp / 2, settings.Window / 2, 3)));
-            Log($"bare TorchSharp linear {definition.Name}: {costs[^1].StepsPerSecond:F1} steps/s");
-        }
-        set_num_threads(defaultThreads);
 
         // The ratios: for each model the lower over estimators, then the lower of the two models.
         var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, api, scaling, 0, 0);
