@@ -10,8 +10,11 @@ internal sealed class BernoulliFamily : LatentFamily
 
     public override Tensor Sample(Tensor parameters, Generator? generator)
     {
+        // z = 1 exactly when u < p, u ~ U(0, 1): the same law as bernoulli(p), drawn through libtorch's uniform kernel,
+        // which costs a third of its per-element Bernoulli draw on the CPU (measured on a [50, 200] batch).
         using var _ = no_grad();
-        return bernoulli(parameters.sigmoid(), generator);
+        using var p = parameters.sigmoid();
+        return rand(parameters.shape, dtype: parameters.dtype, device: parameters.device, generator: generator).lt_(p);
     }
 
     public override Tensor LogProbability(Tensor sample, Tensor parameters) =>

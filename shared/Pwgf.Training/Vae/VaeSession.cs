@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pwgf.Estimators;
+using Pwgf.Training.Optimization;
 using Pwgf.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -27,12 +28,12 @@ public sealed class VaeSession : ITrainingSession
     private readonly IGradientEstimator _estimator;
     private readonly long _seed;
     private readonly VaeModel _model;
-    private readonly TorchSharp.Modules.OptimizerHelper _optimizer;
+    private readonly ParameterOptimizer _optimizer;
     private readonly GradientMoments _moments;
-    private readonly Tensor _train;                     // [N, pixels] intensities in [0, 1]
+    private readonly Device _device;
     private readonly Tensor _validation;                // [V, pixels] in {0, 1}
     private readonly Tensor _test;                      // [T, pixels] in {0, 1}
-    private readonly Generator _data;                   // batches and their binarisation: the same for every estimator
+    private readonly BinarisedBatches _batches;         // the same for every estimator
     private readonly Generator _noise;                  // the estimator's samples
     private readonly Tensor _elboSum;                   // sum of per-step -ELBO since the last evaluation (on the device)
     private int _elboSteps;
@@ -45,13 +46,13 @@ public sealed class VaeSession : ITrainingSession
         _estimator = estimator;
         _seed = configuration.Seed;
         var device = context.Device;
+        _device = device;
         Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
 
         var splits = context.Datasets.Load(problem.Dataset);
         var train = problem.TrainSubset > 0 && problem.TrainSubset < splits.Train.Count
             ? splits.Train.Select([.. Enumerable.Range(0, problem.TrainSubset)])
             : splits.Train;
-        _train = Pixels(train, device);
         using (var binarise = new Generator(DatasetCatalog.SplitSeed, device))
         {
             _validation = Binarised(splits.Validation, problem.EvalImages, binarise, device);
@@ -59,13 +60,14 @@ public sealed class VaeSession : ITrainingSession
         }
 
         using (var init = new Generator((ulong)configuration.Seed ^ InitStream, device))
-        using (var meanImage = _train.mean([0]))
+        using (var pixels = Pixels(train, device))
+        using (var meanImage = pixels.mean([0]))
         {
             _model = new VaeModel(problem, train.PixelsPerImage, meanImage, init, device);
         }
         _optimizer = Optimizers.Create(configuration.Optimizer, _model.Parameters);
         _moments = new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999);
-        _data = new Generator((ulong)configuration.Seed ^ DataStream, device);
+        _batches = new BinarisedBatches(train, (ulong)configuration.Seed ^ DataStream);
         _noise = new Generator((ulong)configuration.Seed, device);
         _elboSum = zeros(1, dtype: float64, device: device);
     }
@@ -79,8 +81,7 @@ public sealed class VaeSession : ITrainingSession
     {
         if (!_sinceEvaluation.IsRunning) _sinceEvaluation.Start();
         using var scope = NewDisposeScope();
-        var indices = randint(0, _train.shape[0], [_problem.BatchSize], dtype: int64, device: _train.device, generator: _data);
-        var images = bernoulli(_train.index_select(0, indices), generator: _data);               // [B, pixels]
+        var images = _batches.Next(_problem.BatchSize, _device);                                  // [B, pixels]
 
         var parameters = _model.Encode(images);                                                   // [B, dims(, K)]
         var reconstruction = _estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise); // [B]
@@ -88,10 +89,10 @@ public sealed class VaeSession : ITrainingSession
         var kl = _model.KullbackLeibler(parameters);                                              // [B]
         var loss = (reconstruction + kl).mean();
 
-        _optimizer.zero_grad();
+        _optimizer.ZeroGrad();
         loss.backward();
         _moments.Update();
-        _optimizer.step();
+        _optimizer.Step();
 
         // The surrogate's value estimates E_q[-log p(x | z)] unless the estimator evaluated f at relaxed points.
         using (no_grad())
@@ -121,7 +122,7 @@ public sealed class VaeSession : ITrainingSession
         }
 
         // The same importance samples at every evaluation of a run: the curve moves only with the model.
-        using (var noise = new Generator((ulong)_seed, _train.device))
+        using (var noise = new Generator((ulong)_seed, _device))
         {
             metrics.Add(new("valid_neg_log_likelihood", ImportanceWeightedBound(_validation, noise)));
             metrics.Add(new("test_neg_log_likelihood", ImportanceWeightedBound(_test, noise)));
@@ -163,9 +164,9 @@ public sealed class VaeSession : ITrainingSession
     public void Save(BinaryWriter writer)
     {
         foreach (var parameter in _model.Parameters) parameter.Save(writer);
-        _optimizer.save_state_dict(writer);
+        _optimizer.Save(writer);
         _moments.Save(writer);
-        _data.get_state().Save(writer);
+        _batches.Save(writer);
         _noise.get_state().Save(writer);
         _elboSum.Save(writer);
         writer.Write(_elboSteps);
@@ -182,9 +183,9 @@ public sealed class VaeSession : ITrainingSession
                 parameter.copy_(saved);
             }
         }
-        _optimizer.load_state_dict(reader);
+        _optimizer.Load(reader);
         _moments.Load(reader);
-        using (var data = Tensor.Load(reader)) _data.set_state(data);
+        _batches.Load(reader);
         using (var noise = Tensor.Load(reader)) _noise.set_state(noise);
         using (var elboSum = Tensor.Load(reader)) _elboSum.copy_(elboSum);
         _elboSteps = reader.ReadInt32();
@@ -210,10 +211,8 @@ public sealed class VaeSession : ITrainingSession
         _optimizer.Dispose();
         _moments.Dispose();
         _model.Dispose();
-        _train.Dispose();
         _validation.Dispose();
         _test.Dispose();
-        _data.Dispose();
         _noise.Dispose();
         _elboSum.Dispose();
     }
