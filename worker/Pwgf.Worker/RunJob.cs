@@ -21,6 +21,7 @@ public sealed partial class RunJob(
     PwgfMetrics metrics,
     DatasetCatalog datasets,
     TrainingThreads trainingThreads,
+    CoreShare coreShare,
     IOptions<WorkerOptions> options,
     ILogger<RunJob> logger) : IRunJob
 {
@@ -57,6 +58,7 @@ public sealed partial class RunJob(
 
         try
         {
+            coreShare.Apply();
             using var session = StartSession(configuration);
             int fromStep = await ResumeAsync(session, runId, cancellationToken);
             var manifest = RunManifest.Capture(run.ConfigHash, run.Seed, session.Device, identity.Name, typeof(RunJob).Assembly);
@@ -64,7 +66,7 @@ public sealed partial class RunJob(
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
-            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger), cancellationToken);
+            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new CoreSharingSink(new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger), coreShare), cancellationToken);
 
             run.Succeed(clock.GetUtcNow());
             if (!await TrySaveAsync(run, CancellationToken.None))

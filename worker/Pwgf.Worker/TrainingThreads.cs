@@ -7,7 +7,8 @@ namespace Pwgf.Worker;
 /// <summary>
 /// The worker's training threads: one <see cref="TorchThread"/> per run it may train at once, created at start-up
 /// and reused by every run, so all tensor work of the process starts from these few threads and libtorch keeps
-/// one OpenMP team per run (see <see cref="TorchThread"/> for why that matters for speed).
+/// one OpenMP team per run (see <see cref="TorchThread"/> for why that matters for speed). Each run sets its
+/// thread count on its thread (<see cref="CoreShare"/>).
 /// </summary>
 public sealed class TrainingThreads : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class TrainingThreads : IDisposable
     public TrainingThreads(IOptions<WorkerOptions> options)
     {
         var settings = options.Value;
-        _threads = [.. Enumerable.Range(1, settings.Concurrency).Select(i => new TorchThread($"training-{i}", settings.TorchThreads))];
+        _threads = [.. Enumerable.Range(1, settings.Concurrency).Select(i => new TorchThread($"training-{i}"))];
         _free = Channel.CreateUnbounded<TorchThread>();
         foreach (var thread in _threads) _free.Writer.TryWrite(thread);
     }

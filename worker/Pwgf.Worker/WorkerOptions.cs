@@ -43,7 +43,7 @@ public sealed class WorkerOptions
     [Range(0, 65535)]
     public int MetricsPort { get; set; }
 
-    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
+    /// <summary>libtorch intra-op threads per run; 0 shares the cores among the workers alive on this machine (CoreShare).</summary>
     [Range(0, 256)]
     public int TorchThreads { get; set; }
 }

@@ -20,6 +20,7 @@ public static class WorkerRegistration
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddSingleton<TrainingThreads>();
+        builder.Services.AddSingleton<CoreShare>();
         builder.Services.AddHostedService<LeaseReaper>();
 
         int metricsPort = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.MetricsPort ?? 0;
@@ -31,7 +32,7 @@ public static class WorkerRegistration
         builder.Services.AddHangfireServer((services, server) =>
         {
             var options = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            server.ServerName = $"worker-{Environment.MachineName}-{Environment.ProcessId}";
+            server.ServerName = $"{CoreShare.ServerPrefix}{Environment.ProcessId}";
             server.WorkerCount = options.Concurrency;
             server.Queues = options.Queues;
             server.ShutdownTimeout = options.ShutdownTimeout;

@@ -83,7 +83,7 @@ public static class TrainingBench
         WorkerScaling.Result? scaling = null;
         if (settings.Pwgf is { } pwgf)
         {
-            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.WorkerThreads, settings.Quick);
+            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.Quick);
         }
 
         // 5. The PyTorch peer at each thread count; it keeps its best.

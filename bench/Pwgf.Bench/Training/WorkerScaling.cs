@@ -10,17 +10,23 @@ namespace Pwgf.Bench.Training;
 /// </summary>
 public static class WorkerScaling
 {
-    public sealed record Result(int Runs, int Steps, int ThreadsPerWorker, double OneWorkerStepsPerSecond, double TwoWorkersStepsPerSecond);
+    /// <param name="Runs">Runs per measurement.</param>
+    /// <param name="Steps">Steps per run.</param>
+    /// <param name="FixedThreads">Worker__TorchThreads of both workers; 0 when they share the cores by themselves.</param>
+    /// <param name="OneWorkerStepsPerSecond">All runs' steps over the makespan, one worker.</param>
+    /// <param name="TwoWorkersStepsPerSecond">The same with a second worker process.</param>
+    public sealed record Result(int Runs, int Steps, int FixedThreads, double OneWorkerStepsPerSecond, double TwoWorkersStepsPerSecond);
 
-    public static async Task<Result?> MeasureAsync(ServiceClient client, string pwgf, int threads, bool quick)
+    public static async Task<Result?> MeasureAsync(ServiceClient client, string pwgf, bool quick)
     {
+        int threads = int.TryParse(Environment.GetEnvironmentVariable("Worker__TorchThreads"), out int fixedThreads) ? fixedThreads : 0;
         int runs = 4, steps = quick ? 1500 : 4000;
         double one = await MakespanThroughputAsync(client, runs, steps, seedBase: 100);
         Log($"1 worker: {one:F1} steps/s over {runs} runs");
 
         var start = new ProcessStartInfo(pwgf) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("worker");
-        start.Environment["Worker__TorchThreads"] = threads.ToString();
+        // The second worker inherits the stack's Worker__TorchThreads: 0 lets both share the cores (CoreShare).
         using var second = Process.Start(start)!;
         second.OutputDataReceived += (_, _) => { };
         second.ErrorDataReceived += (_, _) => { };
