@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "pollers" => await PollerLoad.RunAsync(args[1..]),
     "experiments" => await Experiments.RunAsync(args[1..]),
     "training" => await Pwgf.Bench.Training.TrainingBench.RunAsync(args[1..]),
+    "micro" => Pwgf.Bench.Micro.MicroBench.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -25,6 +26,10 @@ static int Usage()
               the slowdown and the request latencies (also written to FILE when given). Sends X-Api-Key from
               $PWGF_API_KEY, else from the key file (default .pwgf/api-key) when it exists; with --api-log, also
               reports how much the API logged under load
+
+          micro [--output FILE]
+              BenchmarkDotNet on the parts of a training step the worker does its own way (fused Adam, batch
+              binarisation, Bernoulli sampling) against plain TorchSharp; prints the table (also written to FILE)
 
           experiments --url URL --output DIR [--quick] [--only TASK,...] [--deadline MINUTES] [--api-key-file FILE]
                       [--workers N] [--torch-threads T] [--commit TEXT] [--started UNIX-SECONDS]

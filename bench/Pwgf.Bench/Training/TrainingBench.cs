@@ -66,7 +66,14 @@ public static class TrainingBench
         using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var (service, someRun) = await MeasureServiceAsync(client, settings);
 
-        // 4b. Metric writes into the stack's database, with the worker's own statement.
+        // 4b. One worker against two on this machine, while the queue holds nothing else.
+        WorkerScaling.Result? scaling = null;
+        if (settings.Pwgf is { } pwgf)
+        {
+            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.Quick);
+        }
+
+        // 4c. Metric writes into the stack's database, with the worker's own statement.
         MetricWriteBench.Result? writes = null;
         ApiLoad.Result? api = null;
         if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
@@ -74,16 +81,9 @@ public static class TrainingBench
             writes = await MetricWriteBench.MeasureAsync(connection, run.Run, settings.Quick);
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");
 
-            // 4c. Dashboard polling on a 100k-point series, then submissions.
+            // 4d. Dashboard polling on a 100k-point series, then submissions.
             api = await ApiLoad.MeasureAsync(client, connection, run.Comparison, run.Run, settings.Quick);
             Log($"api: comparison p50 {api.Comparison.P50:F1} / p95 {api.Comparison.P95:F1} ms, series p50 {api.Metrics.P50:F1} / p95 {api.Metrics.P95:F1} ms, {api.SubmissionsPerSecond:F1} submissions/s");
-        }
-
-        // 4d. One worker against two on this machine.
-        WorkerScaling.Result? scaling = null;
-        if (settings.Pwgf is { } pwgf)
-        {
-            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.Quick);
         }
 
         // 5. The PyTorch peer at each thread count; it keeps its best.

@@ -29,8 +29,10 @@ public sealed class AntitheticBernoulli(bool disarm) : IGradientEstimator
         var (f1, f2) = (values[..(int)batch], values[(int)batch..]);
         var difference = (f1 - f2).detach().unsqueeze(-1);                         // [batch, 1]
 
+        // 1[b1_i != b2_i] (-1)^{b2_i} is b1_i - b2_i (both are 0 where the samples agree), and sigmoid(|phi_i|) is
+        // max(p, 1 - p) = |p - 1/2| + 1/2, from p already at hand (p is not needed afterwards).
         var perCoordinate = disarm
-            ? 0.5 * difference * (first != second).to_type(parameters.dtype) * (1 - 2 * second) * parameters.detach().abs().sigmoid()
+            ? 0.5 * difference * (first - second) * p.sub_(0.5).abs_().add_(0.5)
             : difference * (u - 0.5);                                              // [batch, dims]
         return 0.5 * (f1 + f2) + ((parameters - parameters.detach()) * perCoordinate).sum(-1);
     }
