@@ -39,6 +39,27 @@ public sealed class RunManifestTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Workers_alive_on_one_machine_share_its_cores()
+    {
+        // A second worker on this machine: from then on each run takes at most half the cores (CoreShare), since
+        // workers that each took every core would spin their OpenMP threads against each other. Worker counts are
+        // looked up every 5 s, so the run is submitted after that.
+        var extra = service.StartWorker();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.False(extra.HasExited, service.Logs);
+
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
+             "estimators": ["pwgf"], "seeds": [32], "steps": 40, "evalEvery": 10}
+            """);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+        var listed = Assert.Single(comparison.Runs);
+        Assert.Equal(RunStatus.Succeeded, listed.Status);
+        var run = (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
+        Assert.InRange(run.Manifest!.TorchThreads, 1, Math.Max(1, Environment.ProcessorCount / 2));
+    }
+
+    [Fact]
     public async Task A_queued_run_has_no_manifest_yet()
     {
         // A run cancelled before any worker picks it up was never started, so nothing trained it.
