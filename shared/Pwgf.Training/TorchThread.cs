@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using static TorchSharp.torch;
 
 namespace Pwgf.Training;
 
@@ -21,10 +20,9 @@ public sealed class TorchThread : IDisposable
     private readonly Thread _thread;
 
     /// <param name="name">The thread's name, as debuggers and dumps show it.</param>
-    /// <param name="torchThreads">libtorch intra-op threads set on this thread before any work (0: leave the default).</param>
-    public TorchThread(string name, int torchThreads = 0)
+    public TorchThread(string name)
     {
-        _thread = new Thread(() => Pump(torchThreads)) { Name = name, IsBackground = true };
+        _thread = new Thread(Pump) { Name = name, IsBackground = true };
         _thread.Start();
     }
 
@@ -56,9 +54,8 @@ public sealed class TorchThread : IDisposable
         return completion.Task;
     }
 
-    private void Pump(int torchThreads)
+    private void Pump()
     {
-        if (torchThreads > 0) set_num_threads(torchThreads);
         SynchronizationContext.SetSynchronizationContext(new Context(this));
         foreach (var (callback, state) in _queue.GetConsumingEnumerable()) callback(state);
     }

@@ -9,7 +9,6 @@ using Pwgf.Infrastructure.Jobs;
 using Pwgf.Infrastructure.Telemetry;
 using Pwgf.Training;
 using Pwgf.Training.Data;
-using static TorchSharp.torch;
 
 namespace Pwgf.Worker;
 

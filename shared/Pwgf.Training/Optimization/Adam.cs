@@ -37,23 +37,27 @@ public sealed class Adam : ParameterOptimizer
         double rootCorrection2 = Math.Sqrt(1 - Math.Pow(Beta2, step));
         Tensor m = _first[index], v = _second[index];
 
-        if (HostMemory.TryGetSpan<float>(parameter, out var p) && HostMemory.TryGetSpan<float>(gradient, out var g)
-            && HostMemory.TryGetSpan<float>(m, out var mf) && HostMemory.TryGetSpan<float>(v, out var vf))
-        {
-            FusedKernels.Adam<float>(p, g, mf, vf, Beta1, Beta2, stepSize, rootCorrection2, Epsilon);
-        }
-        else if (HostMemory.TryGetSpan<double>(parameter, out var pd) && HostMemory.TryGetSpan<double>(gradient, out var gd)
-            && HostMemory.TryGetSpan<double>(m, out var md) && HostMemory.TryGetSpan<double>(v, out var vd))
-        {
-            FusedKernels.Adam<double>(pd, gd, md, vd, Beta1, Beta2, stepSize, rootCorrection2, Epsilon);
-        }
-        else
+        if (!TryFused<float>(parameter, gradient, m, v, stepSize, rootCorrection2)
+            && !TryFused<double>(parameter, gradient, m, v, stepSize, rootCorrection2))
         {
             m.mul_(Beta1).add_(gradient, alpha: 1 - Beta1);
             v.mul_(Beta2).addcmul_(gradient, gradient, value: 1 - Beta2);
             using var denominator = v.sqrt().div_(rootCorrection2).add_(Epsilon);
             parameter.addcdiv_(m, denominator, value: -stepSize);
         }
+    }
+
+    /// <summary>The fused update, when all four tensors are contiguous CPU tensors of element type T.</summary>
+    private static bool TryFused<T>(Tensor parameter, Tensor gradient, Tensor m, Tensor v, double stepSize, double rootCorrection2)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!HostMemory.TryGetSpan<T>(parameter, out var p) || !HostMemory.TryGetSpan<T>(gradient, out var g)
+            || !HostMemory.TryGetSpan<T>(m, out var first) || !HostMemory.TryGetSpan<T>(v, out var second))
+        {
+            return false;
+        }
+        FusedKernels.Adam(p, g, first, second, Beta1, Beta2, stepSize, rootCorrection2, Epsilon);
+        return true;
     }
 
     public override void Save(BinaryWriter writer)

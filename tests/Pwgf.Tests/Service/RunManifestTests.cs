@@ -14,15 +14,7 @@ public sealed class RunManifestTests(ServiceFixture service)
     [Fact]
     public async Task A_finished_run_carries_the_manifest_of_the_worker_that_trained_it()
     {
-        var accepted = await service.SubmitAsync("""
-            {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
-             "estimators": ["pwgf"], "seeds": [31], "steps": 40, "evalEvery": 10}
-            """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
-        var listed = Assert.Single(comparison.Runs);
-        Assert.Equal(RunStatus.Succeeded, listed.Status);
-
-        var run = (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
+        var run = await TrainToyRunAsync(seed: 31);
         var manifest = run.Manifest;
 
         Assert.NotNull(manifest);
@@ -48,15 +40,21 @@ public sealed class RunManifestTests(ServiceFixture service)
         await Task.Delay(TimeSpan.FromSeconds(8));
         Assert.False(extra.HasExited, service.Logs);
 
-        var accepted = await service.SubmitAsync("""
+        var run = await TrainToyRunAsync(seed: 32);
+        Assert.InRange(run.Manifest!.TorchThreads, 1, Math.Max(1, Environment.ProcessorCount / 2));
+    }
+
+    /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>
+    private async Task<RunDetails> TrainToyRunAsync(int seed)
+    {
+        var accepted = await service.SubmitAsync($$"""
             {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
-             "estimators": ["pwgf"], "seeds": [32], "steps": 40, "evalEvery": 10}
+             "estimators": ["pwgf"], "seeds": [{{seed}}], "steps": 40, "evalEvery": 10}
             """);
         var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
         var listed = Assert.Single(comparison.Runs);
         Assert.Equal(RunStatus.Succeeded, listed.Status);
-        var run = (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
-        Assert.InRange(run.Manifest!.TorchThreads, 1, Math.Max(1, Environment.ProcessorCount / 2));
+        return (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
     }
 
     [Fact]
