@@ -33,9 +33,10 @@ public sealed class OutageTests(ServiceFixture service)
     public async Task A_run_longer_than_the_invisibility_timeout_executes_once()
     {
         // The fixture sets Hangfire's invisibility timeout to 2 s; a second worker stands ready to take the job.
+        // The run must last well past it: 50,000 steps took about 10 s here (20,000 once took under 4 s).
         service.StartWorker();
         var id = (await service.SubmitAsync("""
-            {"task": "poisson-toy", "estimators": ["reinforce-loo"], "seeds": [32], "steps": 20000, "evalEvery": 100}
+            {"task": "poisson-toy", "estimators": ["reinforce-loo"], "seeds": [32], "steps": 50000, "evalEvery": 250}
             """)).Id;
         var comparison = await PollAsync(id, c => c.Runs[0].Status.IsFinal());
         var run = comparison.Runs[0];
