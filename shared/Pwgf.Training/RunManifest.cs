@@ -15,10 +15,15 @@ namespace Pwgf.Training;
 /// <param name="TorchSharpVersion">Version of the managed TorchSharp package.</param>
 /// <param name="LibtorchVersion">libtorch version that TorchSharp binds to.</param>
 /// <param name="Device">"cpu" or "cuda".</param>
-/// <param name="TorchThreads">libtorch's intra-op thread count while the run trained.</param>
+/// <param name="TorchThreads">libtorch's intra-op thread count when the execution started.</param>
 /// <param name="Worker">The worker process (its lease name).</param>
 /// <param name="RuntimeVersion">The .NET runtime, e.g. ".NET 10.0.0".</param>
 /// <param name="OsDescription">The operating system as the runtime reports it.</param>
+/// <param name="ThreadsChangedAfterStep">
+/// The first step after which the worker changed the thread count (another worker started or stopped on the
+/// machine); null while it held. Numbers are bit-reproducible only for one thread count: a worker with
+/// Worker__TorchThreads set never changes it.
+/// </param>
 public sealed record RunManifest(
     string ConfigHash,
     long Seed,
@@ -29,7 +34,8 @@ public sealed record RunManifest(
     int TorchThreads,
     string Worker,
     string RuntimeVersion,
-    string OsDescription)
+    string OsDescription,
+    int? ThreadsChangedAfterStep = null)
 {
     public const string UnknownCommit = "unknown";
 

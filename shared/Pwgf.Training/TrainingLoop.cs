@@ -58,7 +58,7 @@ public sealed class TrainingLoop(TimeSpan flushInterval, int checkpointEvery)
                 bool goOn = await sink.ReportAsync(step, pending, cancellationToken);
                 pending = [];
                 sinceFlush.Restart();
-                if (checkpoint || !goOn) await sink.CheckpointAsync(step, Snapshot(session), cancellationToken);
+                if (checkpoint || !goOn) await sink.CheckpointAsync(step, SessionCheckpoint.Capture(session), cancellationToken);
                 if (!goOn) throw new TrainingStoppedException(step);
             }
         }
@@ -66,16 +66,9 @@ public sealed class TrainingLoop(TimeSpan flushInterval, int checkpointEvery)
         {
             // The worker is shutting down: keep the points and the state of the steps already done.
             await sink.ReportAsync(completed, pending, CancellationToken.None);
-            await sink.CheckpointAsync(completed, Snapshot(session), CancellationToken.None);
+            await sink.CheckpointAsync(completed, SessionCheckpoint.Capture(session), CancellationToken.None);
             throw;
         }
-    }
-
-    private static byte[] Snapshot(ITrainingSession session)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) session.Save(writer);
-        return buffer.ToArray();
     }
 
     private static void Evaluate(ITrainingSession session, int step, List<MetricPoint> pending) =>

@@ -7,9 +7,11 @@ namespace Pwgf.Worker;
 
 /// <summary>
 /// How many libtorch threads a run of this worker uses: Worker:TorchThreads when set, otherwise the machine's
-/// cores divided among the workers alive on it (the Hangfire servers named after this machine, seen within the
-/// last minute), at least one. Two workers that each took every core would spin OpenMP threads against each other:
-/// measured on 2 cores, two 2-thread workers together trained at 0.58x one worker's rate.
+/// cores divided among the workers alive on it, at least one. Two workers that each took every core would spin
+/// OpenMP threads against each other: measured on 2 cores, two 2-thread workers together trained at 0.58x one
+/// worker's rate. A worker is alive when its Hangfire server (named after this machine, see
+/// <see cref="ServerName"/>) sent a heartbeat within the last minute and its process still exists: a killed
+/// worker's server record outlives it until Hangfire's watchdog removes it, and must not halve its successor's share.
 /// The count is looked up at most every few seconds and applied on the training thread at each progress report,
 /// so a worker started beside a training one makes both share the cores within seconds.
 /// </summary>
@@ -22,8 +24,11 @@ public sealed class CoreShare(JobStorage storage, TimeProvider clock, IOptions<W
     private DateTimeOffset _checkedAt = DateTimeOffset.MinValue;
     private int _threads;
 
-    /// <summary>The prefix of every Hangfire server name this machine's workers register.</summary>
-    public static string ServerPrefix => $"worker-{Environment.MachineName}-";
+    /// <summary>
+    /// The Hangfire server name of this machine's workers. Hangfire makes the server id "name:pid:guid" in lower
+    /// case, so the machine's workers are the ids starting with this name and a colon, compared ignoring case.
+    /// </summary>
+    public static string ServerName => $"worker-{Environment.MachineName}";
 
     /// <summary>The thread count a run should use now.</summary>
     public int Threads()
@@ -41,33 +46,63 @@ public sealed class CoreShare(JobStorage storage, TimeProvider clock, IOptions<W
         }
     }
 
-    /// <summary>Sets libtorch's thread count for the calling (training) thread, if it changed.</summary>
-    public void Apply()
+    /// <summary>Sets libtorch's thread count for the calling (training) thread; true when it changed.</summary>
+    public bool Apply()
     {
         int threads = Threads();
-        if (get_num_threads() != threads) set_num_threads(threads);
+        if (get_num_threads() == threads) return false;
+        set_num_threads(threads);
+        return true;
     }
 
     private int WorkersOnThisMachine(DateTimeOffset now)
     {
         try
         {
-            return storage.GetMonitoringApi().Servers()
-                .Count(s => s.Name.StartsWith(ServerPrefix, StringComparison.Ordinal) && s.Heartbeat is { } beat && now - new DateTimeOffset(DateTime.SpecifyKind(beat, DateTimeKind.Utc)) < Alive);
+            return storage.GetMonitoringApi().Servers().Count(server =>
+                server.Heartbeat is { } beat && now - new DateTimeOffset(DateTime.SpecifyKind(beat, DateTimeKind.Utc)) < Alive &&
+                ProcessOnThisMachine(server.Name) is { } pid && IsRunning(pid));
         }
         catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
         {
             return 1;   // the database is unreachable: keep training with every core rather than fail
         }
     }
+
+    /// <summary>The process id in a server id of this machine's workers ("worker-host:pid:guid"), else null.</summary>
+    private static int? ProcessOnThisMachine(string serverId)
+    {
+        string prefix = ServerName + ":";
+        if (!serverId.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var rest = serverId.AsSpan(prefix.Length);
+        int colon = rest.IndexOf(':');
+        return int.TryParse(colon < 0 ? rest : rest[..colon], out int pid) ? pid : null;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+        {
+            return false;   // no such process (any more)
+        }
+    }
 }
 
-/// <summary>Applies the worker's share of the cores before each report of the run it wraps.</summary>
-internal sealed class CoreSharingSink(IProgressSink inner, CoreShare share) : IProgressSink
+/// <summary>
+/// Applies the worker's share of the cores before each report of the run it wraps, and tells
+/// <paramref name="changed"/> the step after which the new count holds.
+/// </summary>
+internal sealed class CoreSharingSink(IProgressSink inner, CoreShare share, Action<int> changed) : IProgressSink
 {
     public Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
     {
-        share.Apply();
+        if (share.Apply()) changed(step);
         return inner.ReportAsync(step, points, cancellationToken);
     }
 

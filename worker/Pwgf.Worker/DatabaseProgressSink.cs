@@ -26,6 +26,7 @@ public sealed partial class DatabaseProgressSink(
 
     private readonly KeyValuePair<string, object?> _estimator = new("estimator", run.Estimator);
     private int _reportedStep = run.Step;
+    private string? _manifest;
     private long _reportedAt = clock.GetTimestamp();
 
     public async Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
@@ -43,6 +44,9 @@ public sealed partial class DatabaseProgressSink(
         return goOn;
     }
 
+    /// <summary>Stores <paramref name="manifest"/> as the run's manifest with the next report (and after any reload).</summary>
+    public void ReviseManifest(string manifest) => _manifest = manifest;
+
     private Task<bool> WriteProgressAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken) =>
         WhileDatabaseIsDownAsync(async () =>
         {
@@ -50,6 +54,7 @@ public sealed partial class DatabaseProgressSink(
             {
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 await db.WriteAsync(run.Id, points, cancellationToken);
+                if (_manifest is not null) run.ReviseManifest(_manifest);
                 run.ReportProgress(step, clock.GetUtcNow());
                 try
                 {

@@ -65,7 +65,15 @@ public sealed partial class RunJob(
             LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
 
             var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
-            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, new CoreSharingSink(new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger), coreShare), cancellationToken);
+            var progress = new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger);
+            var sink = new CoreSharingSink(progress, coreShare, step =>
+            {
+                LogThreadsChanged(runId, step, TorchSharp.torch.get_num_threads());
+                if (manifest.ThreadsChangedAfterStep is not null) return;
+                manifest = manifest with { ThreadsChangedAfterStep = step };
+                progress.ReviseManifest(JsonSerializer.Serialize(manifest, RunJson.Options));
+            });
+            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, sink, cancellationToken);
 
             run.Succeed(clock.GetUtcNow());
             if (!await TrySaveAsync(run, CancellationToken.None))
@@ -130,8 +138,7 @@ public sealed partial class RunJob(
     {
         var checkpoint = await db.Checkpoints.AsNoTracking().SingleOrDefaultAsync(c => c.RunId == runId, cancellationToken);
         if (checkpoint is null) return 0;
-        using var reader = new BinaryReader(new MemoryStream(checkpoint.State));
-        session.Load(reader);
+        SessionCheckpoint.Restore(session, checkpoint.State);
         return checkpoint.Step;
     }
 
@@ -171,6 +178,9 @@ public sealed partial class RunJob(
 
     [LoggerMessage(LogLevel.Information, "Run {RunId} started: {Task} with {Estimator}, seed {Seed}, on {Device}, from step {FromStep}")]
     private partial void LogStarted(Guid runId, string task, string estimator, long seed, string device, int fromStep);
+
+    [LoggerMessage(LogLevel.Information, "Run {RunId} trains with {Threads} libtorch thread(s) after step {Step}: the workers on this machine changed")]
+    private partial void LogThreadsChanged(Guid runId, int step, int threads);
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} was handed to another execution while this one could not report; leaving it")]
     private partial void LogLeaseLost(Guid runId);

@@ -32,7 +32,7 @@ public static class WorkerRegistration
         builder.Services.AddHangfireServer((services, server) =>
         {
             var options = services.GetRequiredService<IOptions<WorkerOptions>>().Value;
-            server.ServerName = $"{CoreShare.ServerPrefix}{Environment.ProcessId}";
+            server.ServerName = CoreShare.ServerName;   // Hangfire appends the process id and a guid
             server.WorkerCount = options.Concurrency;
             server.Queues = options.Queues;
             server.ShutdownTimeout = options.ShutdownTimeout;

@@ -84,6 +84,13 @@ public sealed class Run
     public bool IsHeldByAnother(string owner, DateTimeOffset now, TimeSpan leaseTimeout) =>
         Status == RunStatus.Running && LeaseOwner != owner && HeartbeatAt > now - leaseTimeout;
 
+    /// <summary>Replaces the running execution's manifest (what it trains with changed while it ran).</summary>
+    public void ReviseManifest(string manifest)
+    {
+        Require(Status is RunStatus.Running, "revise its manifest");
+        Manifest = manifest;
+    }
+
     public void ReportProgress(int step, DateTimeOffset now)
     {
         Require(Status is RunStatus.Running, "report progress");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Npgsql;
 using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Tests.Support;
@@ -19,6 +20,9 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
     [Fact]
     public async Task A_run_whose_worker_is_killed_finishes_from_its_checkpoint_with_the_metrics_of_an_undisturbed_run()
     {
+        // One worker, killed below: its Hangfire server record outlives it, but its process is gone, so the
+        // successor counts itself alone and takes every core, as the killed one did (the manifests must match).
+        await service.OneWorkerAsync();
         var accepted = await service.SubmitAsync(Request);
         // Past the second checkpoint (every 2000 steps in the fixture) and well before the end.
         var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);
@@ -72,6 +76,35 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         Assert.Contains($"from step {handedBack.Step}", successor.Output);
         var loss = await service.GetMetricAsync(run.Id, "loss");
         Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
+    }
+
+    [Fact]
+    public async Task A_checkpoint_in_another_format_fails_the_run_with_a_message_instead_of_resuming_from_it()
+    {
+        var accepted = await service.SubmitAsync(Request.Replace("[77]", "[79]"));
+        var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
+        var handedBack = (await service.GetComparisonAsync(accepted.Id)).Runs.Single();
+        Assert.Equal(RunStatus.Queued, handedBack.Status);
+
+        // What an older worker left behind: the same state without the format header.
+        await using (var connection = new NpgsqlConnection(service.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "UPDATE pwgf.checkpoints SET state = substring(state from 13) WHERE run_id = @run", connection);
+            command.Parameters.AddWithValue("run", running.Id);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        service.StartWorker();
+        var run = (await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3))).Runs.Single();
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("checkpoint cannot be resumed", run.Error);
+        Assert.Contains("no format header", run.Error);
+        // No step was trained from the unreadable state: the progress is the stop's.
+        Assert.Equal(handedBack.Step, run.Step);
     }
 
     private async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)

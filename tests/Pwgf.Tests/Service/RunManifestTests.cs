@@ -44,6 +44,45 @@ public sealed class RunManifestTests(ServiceFixture service)
         Assert.InRange(run.Manifest!.TorchThreads, 1, Math.Max(1, Environment.ProcessorCount / 2));
     }
 
+    [Fact]
+    public async Task A_worker_started_beside_a_training_run_takes_a_share_and_the_manifest_says_after_which_step()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: every worker trains with one thread, nothing changes
+
+        // Exactly one worker on the machine, so the run starts with every core.
+        await service.OneWorkerAsync();
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 5000000, "evalEvery": 1000}
+            """);
+        var started = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        Assert.Equal(Environment.ProcessorCount, started.Manifest!.TorchThreads);
+        Assert.Null(started.Manifest.ThreadsChangedAfterStep);
+
+        // A second worker: the training one halves its threads within the 5 s refresh and says so in the manifest.
+        service.StartWorker();
+        var changed = await WaitForRunAsync(accepted.Id, r => r.Manifest?.ThreadsChangedAfterStep is not null);
+        Assert.Equal(RunStatus.Running, changed.Status);
+        Assert.InRange(changed.Manifest!.ThreadsChangedAfterStep!.Value, started.Step, changed.Step);
+        Assert.Equal(started.Manifest with { ThreadsChangedAfterStep = changed.Manifest.ThreadsChangedAfterStep }, changed.Manifest);
+        Assert.Contains($"trains with {Environment.ProcessorCount / 2} libtorch thread(s) after step {changed.Manifest.ThreadsChangedAfterStep}", service.Logs);
+
+        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            var run = (await service.GetComparisonAsync(comparisonId)).Runs.Single();
+            if (condition(run)) return run;
+            if (run.Status.IsFinal() || DateTime.UtcNow > deadline) throw new TimeoutException($"run at {run.Status} {run.Step}\n{service.Logs}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>
     private async Task<RunDetails> TrainToyRunAsync(int seed)
     {

@@ -64,6 +64,16 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public List<int> WorkerMetricsPorts { get; } = [];
 
+    /// <summary>
+    /// Stops every live worker gracefully and starts one: tests that look at a worker's share of the cores need to
+    /// know how many workers the machine has, whatever earlier tests started.
+    /// </summary>
+    public async Task<ServiceProcess> OneWorkerAsync()
+    {
+        foreach (var worker in _workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
+        return StartWorker();
+    }
+
     /// <summary>One more worker started the operator's way, with ./pwgf worker.</summary>
     public ServiceProcess StartWorkerWithScript()
     {

@@ -86,11 +86,9 @@ public sealed class VaeSessionTests
 
         using var first = Start(configuration);
         Run(first, 20);
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) first.Save(writer);
-        buffer.Position = 0;
+        byte[] checkpoint = SessionCheckpoint.Capture(first);
         using var resumed = Start(configuration);
-        using (var reader = new BinaryReader(buffer)) resumed.Load(reader);
+        SessionCheckpoint.Restore(resumed, checkpoint);
         var actual = Run(resumed, 20);
 
         foreach (var name in expected.Keys.Where(n => n != "steps_per_second")) Assert.Equal(expected[name], actual[name]);
