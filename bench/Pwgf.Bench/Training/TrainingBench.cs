@@ -39,7 +39,7 @@ public static class TrainingBench
 
         // 2. The bare TorchSharp loop, every model, estimator and thread count.
         var bare = new Dictionary<(ModelKey, int), double>();
-        foreach (var key in Keys())
+        foreach (var key in TrainingResults.Models)
         {
             foreach (int threads in TrainingSettings.ThreadCounts)
             {
@@ -89,7 +89,7 @@ public static class TrainingBench
         // 5. The PyTorch peer at each thread count; it keeps its best.
         var peer = new Dictionary<(ModelKey, int), double>();
         string peerVersion = "not run";
-        foreach (var key in Keys())
+        foreach (var key in TrainingResults.Models)
         {
             foreach (int threads in TrainingSettings.ThreadCounts)
             {
@@ -101,12 +101,7 @@ public static class TrainingBench
             }
         }
 
-        // The ratios: for each model the lower over estimators, then the lower of the two models.
-        var partial = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, api, scaling, 0, 0);
-        double ratioToBare = Keys().Min(k => partial.RatioToBare(k, settings.WorkerThreads));
-        double ratioToPeer = Keys().Min(k => partial.RatioToPeer(k));
-
-        var results = partial with { Finished = DateTimeOffset.UtcNow, RatioVsBareLoop = ratioToBare, RatioVsPytorch = ratioToPeer };
+        var results = new TrainingResults(started, DateTimeOffset.UtcNow, peak, bare, service, peer, peerVersion, costs, writes, api, scaling);
         string text = TrainingReport.Render(settings, results);
         Console.Write(text);
         if (settings.Output is { } output)
@@ -115,15 +110,9 @@ public static class TrainingBench
             File.WriteAllText(output, text);
             Log($"written to {output}");
         }
-        Console.WriteLine($"ratio_vs_bare_loop: {Format(ratioToBare)}");
-        Console.WriteLine($"ratio_vs_pytorch: {Format(ratioToPeer)}");
-        return double.IsFinite(ratioToBare) && double.IsFinite(ratioToPeer) ? 0 : 1;
+        foreach (string line in TrainingReport.RatioLines(settings, results)) Console.WriteLine(line);
+        return double.IsFinite(results.RatioVsBareLoop(settings.WorkerThreads)) && double.IsFinite(results.RatioVsPytorch()) ? 0 : 1;
     }
-
-    internal static IEnumerable<(string Architecture, string Estimator)> Pairs() =>
-        TrainingSettings.Architectures.SelectMany(a => TrainingSettings.Estimators.Select(e => (a, e)));
-
-    private static IEnumerable<ModelKey> Keys() => Pairs().Select(p => new ModelKey(p.Architecture, p.Estimator));
 
     /// <summary>
     /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous

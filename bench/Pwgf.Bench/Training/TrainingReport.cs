@@ -17,9 +17,9 @@ public static class TrainingReport
         text.AppendLine();
         text.AppendLine("| model | estimator | service | bare (1 thread) | bare (2 threads) | PyTorch (1 / 2 threads) | service / bare | service / PyTorch | GFLOP/s (service) |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (var (architecture, estimator) in TrainingBench.Pairs())
+        foreach (var key in TrainingResults.Models)
         {
-            var key = new ModelKey(architecture, estimator);
+            var (architecture, estimator) = (key.Architecture, key.Estimator);
             double service = results.Service.GetValueOrDefault(key, double.NaN);
             double gflops = service * BareVaeLoop.MatmulFlops(architecture, estimator) / 1e9;
             text.AppendLine(CultureInfo.InvariantCulture,
@@ -63,7 +63,7 @@ public static class TrainingReport
             text.AppendLine(CultureInfo.InvariantCulture, $"Workers on this machine ({scaling.Runs} linear st runs of {scaling.Steps} steps, {(scaling.FixedThreads > 0 ? $"{scaling.FixedThreads} libtorch thread(s) per worker" : $"libtorch threads shared by the workers: {Environment.ProcessorCount} for one worker alone, {Math.Max(1, Environment.ProcessorCount / 2)} each for two")}, total steps over the time from submission to the last success): one worker {F1(scaling.OneWorkerStepsPerSecond)} steps/s, two workers {F1(scaling.TwoWorkersStepsPerSecond)} steps/s ({scaling.TwoWorkersStepsPerSecond / scaling.OneWorkerStepsPerSecond:F2}x).");
             text.AppendLine();
         }
-        text.AppendLine(CultureInfo.InvariantCulture, $"ratio_vs_bare_loop = {TrainingBench.Format(results.RatioVsBareLoop)} (target >= 0.9), ratio_vs_pytorch = {TrainingBench.Format(results.RatioVsPytorch)} (target >= 2.5): the lowest over models and estimators.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"ratio_vs_bare_loop = {TrainingBench.Format(results.RatioVsBareLoop(settings.WorkerThreads))} (target >= 0.9), ratio_vs_pytorch = {TrainingBench.Format(results.RatioVsPytorch())} (target >= 2.5): the lowest over models and estimators.");
         if (results.Api is { } measured)
         {
             text.AppendLine();
@@ -71,6 +71,13 @@ public static class TrainingReport
         }
         return text.ToString();
     }
+
+    /// <summary>The command's last two lines, which scripts read.</summary>
+    public static string[] RatioLines(TrainingSettings settings, TrainingResults results) =>
+    [
+        $"ratio_vs_bare_loop: {TrainingBench.Format(results.RatioVsBareLoop(settings.WorkerThreads))}",
+        $"ratio_vs_pytorch: {TrainingBench.Format(results.RatioVsPytorch())}",
+    ];
 
     private static string F1(double value) => double.IsFinite(value) ? value.ToString("F1", CultureInfo.InvariantCulture) : "n/a";
 }

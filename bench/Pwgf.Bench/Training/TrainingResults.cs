@@ -15,10 +15,18 @@ public sealed record TrainingResults(
     IReadOnlyList<(string Estimator, double StepsPerSecond)> EstimatorSteps,
     MetricWriteBench.Result? MetricWrites,
     ApiLoad.Result? Api,
-    WorkerScaling.Result? Scaling,
-    double RatioVsBareLoop,
-    double RatioVsPytorch)
+    WorkerScaling.Result? Scaling)
 {
+    /// <summary>Every model and estimator the bench compares.</summary>
+    public static IEnumerable<ModelKey> Models =>
+        TrainingSettings.Architectures.SelectMany(a => TrainingSettings.Estimators.Select(e => new ModelKey(a, e)));
+
+    /// <summary>ratio_vs_bare_loop: the lowest service / bare ratio over <see cref="Models"/>; NaN when one is missing.</summary>
+    public double RatioVsBareLoop(int threads) => Models.Min(k => RatioToBare(k, threads));
+
+    /// <summary>ratio_vs_pytorch: the lowest service / best-PyTorch ratio over <see cref="Models"/>; NaN when one is missing.</summary>
+    public double RatioVsPytorch() => Models.Min(RatioToPeer);
+
     /// <summary>The PyTorch peer at its best thread count (NaN when it never ran).</summary>
     public double BestPeer(ModelKey key) =>
         TrainingSettings.ThreadCounts.Select(t => Peer.GetValueOrDefault((key, t), double.NaN)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
