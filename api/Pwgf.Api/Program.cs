@@ -9,6 +9,7 @@ builder.AddPersistenceAndJobs();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
 builder.AddObservability();
+builder.Services.AddSingleton<ThinnedSeriesCache>();
 
 var app = builder.Build();
 app.UseApiDefaults();

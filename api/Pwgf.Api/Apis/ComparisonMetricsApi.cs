@@ -34,9 +34,10 @@ public static class ComparisonMetricsApi
     /// <param name="maxPoints">At most this many points per run, 2 to 10000; each run's first and last point are always kept.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
+    /// <param name="cache">Thinned series already read.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Ok<ComparisonMetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetAsync(
-        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, ThinnedSeriesCache cache, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (SeriesThinning.Check(maxPoints) is { } outOfRange) errors["maxPoints"] = [outOfRange];
@@ -62,7 +63,7 @@ public static class ComparisonMetricsApi
             {
                 IReadOnlyList<MetricPointDto> points = stamp.Points == 0
                     ? []
-                    : await SeriesReader.ThinnedAsync(db, run.Id, metric, after, limit, first, last, cancellationToken);
+                    : await cache.GetAsync(run.Id, metric, after, limit, first, last, stamp.LastStep, cancellationToken);
                 kept.Add(new RunMetricSeries(run.Id, run.Estimator, run.Seed, points));
             }
             EntityTags.Stamp(http.Response, known);

@@ -81,9 +81,10 @@ public static class RunsApi
     /// <param name="maxPoints">At most this many points, 2 to 10000; the first and last point are always kept.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
+    /// <param name="cache">Thinned series already read.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Ok<MetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
-        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, ThinnedSeriesCache cache, CancellationToken cancellationToken)
     {
         if (SeriesThinning.Check(maxPoints) is { } outOfRange)
         {
@@ -109,7 +110,7 @@ public static class RunsApi
             // Long series are thinned in the database. Steps only grow, so the kept points are those of the stamped
             // state even if points arrive meanwhile (they lie beyond the last target): the stamp is the right tag.
             var firsts = await SeriesReader.FirstStepsAsync(db, [id], name, after, cancellationToken);
-            var thinned = await SeriesReader.ThinnedAsync(db, id, name, after, limit, firsts[id], stamps[id].LastStep, cancellationToken);
+            var thinned = await cache.GetAsync(id, name, after, limit, firsts[id], stamps[id].LastStep, stamps[id].LastStep, cancellationToken);
             EntityTags.Stamp(http.Response, known);
             return TypedResults.Ok(new MetricSeries(name, thinned));
         }
