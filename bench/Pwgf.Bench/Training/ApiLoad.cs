@@ -67,7 +67,8 @@ public static class ApiLoad
             PollAsync(client, comparisonId, runId, points, clock, duration, TimeSpan.Zero, TimeSpan.Zero, pages[i])))).SelectMany(s => s).ToList();
         double seconds = clock.Elapsed.TotalSeconds;
 
-        // Phase 2, a storm of page loads: every request reads the whole 100k-point series downsampled to 1000 points.
+        // Phase 3, a storm of page loads: every request asks for the whole 100k-point series downsampled to 1000 points
+        // (unchanged, so after the first read the API answers from its thinned-series cache).
         clock.Restart();
         var loads = await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => Task.Run(async () =>
         {

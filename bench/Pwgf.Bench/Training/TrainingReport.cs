@@ -46,7 +46,7 @@ public static class TrainingReport
         }
         if (results.Api is { } api)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"API under load, on a run with a {api.Points:N0}-point series while nothing trains. Phase 1: {api.Pollers} dashboards open on the run, each polling every {ApiLoad.DashboardInterval.TotalSeconds:F0} s as the dashboard does (the comparison, then the points after its cursor, both with If-None-Match), starts spread over one interval; the target p95 < 50 ms is for these. Phase 2, capacity: the same {api.Pollers} pollers without pauses (closed loop), which saturates both cores, so their latency is mostly queueing. Phase 3: {api.Pollers} clients reloading the whole series with maxPoints=1000 back to back:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"API under load, on a run with a {api.Points:N0}-point series while nothing trains. Phase 1: {api.Pollers} dashboards open on the run, each polling every {ApiLoad.DashboardInterval.TotalSeconds:F0} s as the dashboard does (the comparison, then the points after its cursor, both with If-None-Match), starts spread over one interval; the target p95 < 50 ms is for these. Phase 2, capacity: the same {api.Pollers} pollers without pauses (closed loop), which saturates both cores, so their latency is mostly queueing. Phase 3: {api.Pollers} clients reloading the whole series with maxPoints=1000 back to back (the series does not change, so after the first read the API answers from its thinned-series cache):");
             text.AppendLine();
             text.AppendLine("| phase | request | requests/s | p50 ms | p95 ms | p99 ms | errors |");
             text.AppendLine("|---|---|---|---|---|---|---|");
