@@ -37,14 +37,31 @@ public static class SeriesReader
         ORDER BY p.step
         """;
 
-    /// <summary>The first step after <paramref name="afterStep"/> of each run's series (runs without one are left out).</summary>
-    public static Task<Dictionary<Guid, int>> FirstStepsAsync(
-        PwgfDbContext db, IReadOnlyCollection<Guid> runIds, string name, int afterStep, CancellationToken cancellationToken) =>
-        db.Metrics
-            .Where(m => runIds.Contains(m.RunId) && m.Name == name && m.Step > afterStep)
-            .GroupBy(m => m.RunId)
-            .Select(g => new { RunId = g.Key, First = g.Min(m => m.Step) })
-            .ToDictionaryAsync(s => s.RunId, s => s.First, cancellationToken);
+    /// <summary>
+    /// The first step after <paramref name="afterStep"/> of each run's series (runs without one are left out): one
+    /// probe of the primary key per run. (A grouped min over the runs read every point of the series: 30 ms on a
+    /// 100,000-point run, most of a page load.)
+    /// </summary>
+    public static async Task<Dictionary<Guid, int>> FirstStepsAsync(
+        PwgfDbContext db, IReadOnlyCollection<Guid> runIds, string name, int afterStep, CancellationToken cancellationToken)
+    {
+        var rows = await db.Database.SqlQueryRaw<FirstStepRow>(
+            """
+            SELECT r.id AS run_id, first.step AS step
+            FROM unnest(@ids) AS r(id)
+            CROSS JOIN LATERAL (
+                SELECT m.step FROM pwgf.metrics m
+                WHERE m.run_id = r.id AND m.name = @name AND m.step > @after
+                ORDER BY m.step LIMIT 1
+            ) AS first
+            """,
+            new NpgsqlParameter("ids", runIds.ToArray()),
+            new NpgsqlParameter("name", name),
+            new NpgsqlParameter("after", afterStep)).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.RunId, r => r.Step);
+    }
+
+    private sealed record FirstStepRow(Guid RunId, int Step);
 
     /// <summary>The points of one series nearest to <paramref name="targets"/> steps spaced evenly from first to last.</summary>
     public static async Task<IReadOnlyList<MetricPointDto>> ThinnedAsync(
