@@ -11,9 +11,10 @@ namespace Pwgf.Api.Apis;
 /// fifty. A thinned series is fixed by its run, metric, cursor, number of targets, the first and last target step,
 /// and the run's own last stored step: workers only ever add points after the last stored step, so the same six
 /// never show other points, and a grown series is asked for under another last step. (The comparison endpoint thins
-/// every run onto targets up to the furthest run's last step, so a run's own last step must be part of the key.) Requests for a series being read wait for that read instead of starting their own;
-/// later ones get the kept points until the least recently used are evicted (the cache holds
-/// <see cref="CapacityPoints"/> points, a few tens of MB).
+/// every run onto targets up to the furthest run's last step, so a run's own last step must be part of the key.)
+/// Requests for a series being read wait for that read instead of starting their own; later ones get the kept
+/// points until the least recently used are evicted (the cache holds <see cref="CapacityPoints"/> points, a few
+/// tens of MB).
 /// </summary>
 public sealed class ThinnedSeriesCache(IServiceScopeFactory scopes, PwgfMetrics metrics) : IDisposable
 {
