@@ -15,7 +15,7 @@ namespace Pwgf.Tests.Service;
 /// Its counters are the API's own Prometheus export.
 /// </summary>
 [Collection(ServiceCollection.Name)]
-public sealed partial class SeriesCacheTests(ServiceFixture service)
+public sealed class SeriesCacheTests(ServiceFixture service)
 {
     private const string Series = "cache_probe";
 
