@@ -47,6 +47,35 @@ public sealed class OutageTests(ServiceFixture service)
         Assert.Equal(1, await ProcessingStatesAsync(run.Id));
     }
 
+    [Fact]
+    public async Task A_queued_run_whose_job_ended_without_training_it_gets_a_new_job()
+    {
+        // What a job that failed before it could start its run leaves (the database was unreachable as it began):
+        // the run Queued, its job Failed. Set up with no worker running, then one worker is started.
+        foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
+        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 50}""");
+        await using (var connection = new NpgsqlConnection(service.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                UPDATE hangfire.job SET statename = 'Failed'
+                WHERE id = (SELECT r.job_id::bigint FROM pwgf.runs r WHERE r.comparison_id = @comparison);
+                DELETE FROM hangfire.jobqueue
+                WHERE jobid = (SELECT r.job_id::bigint FROM pwgf.runs r WHERE r.comparison_id = @comparison);
+                """, connection);
+            command.Parameters.AddWithValue("comparison", accepted.Id);
+            Assert.Equal(2, await command.ExecuteNonQueryAsync());
+        }
+
+        var successor = service.StartWorker();
+        var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(1, run.Attempts);
+        Assert.Contains($"Run {run.Id} was queued but its job", successor.Output);
+    }
+
     /// <summary>How many times Hangfire moved the run's job to Processing (a second execution would add one).</summary>
     private async Task<long> ProcessingStatesAsync(Guid runId)
     {
