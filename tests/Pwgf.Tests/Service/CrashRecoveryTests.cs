@@ -25,7 +25,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         await service.OneWorkerAsync();
         var accepted = await service.SubmitAsync(Request);
         // Past the second checkpoint (every 2000 steps in the fixture) and well before the end.
-        var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);
+        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);
         Assert.True(running.Step < running.Steps, "the run finished before the worker could be killed; make it longer");
 
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) worker.Kill(); // SIGKILL, as in a crash
@@ -58,7 +58,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
     public async Task A_worker_stopped_with_sigterm_checkpoints_and_hands_the_run_back()
     {
         var accepted = await service.SubmitAsync(Request.Replace("[77]", "[78]"));
-        var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
         Assert.True(running.Step < running.Steps);
 
         // Every worker stops gracefully; none is left to take the run until a new one starts.
@@ -82,7 +82,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
     public async Task A_checkpoint_in_another_format_fails_the_run_with_a_message_instead_of_resuming_from_it()
     {
         var accepted = await service.SubmitAsync(Request.Replace("[77]", "[79]"));
-        var running = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
         var handedBack = (await service.GetComparisonAsync(accepted.Id)).Runs.Single();
         Assert.Equal(RunStatus.Queued, handedBack.Status);
@@ -105,17 +105,5 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         Assert.Contains("no format header", run.Error);
         // No step was trained from the unreadable state: the progress is the stop's.
         Assert.Equal(handedBack.Step, run.Step);
-    }
-
-    private async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
-        {
-            var run = (await service.GetComparisonAsync(comparisonId)).Runs.Single();
-            if (condition(run) || run.Status.IsFinal()) return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run stuck at {run.Status} {run.Step}\n{service.Logs}");
-            await Task.Delay(50);
-        }
     }
 }

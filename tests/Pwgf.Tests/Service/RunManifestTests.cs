@@ -54,13 +54,14 @@ public sealed class RunManifestTests(ServiceFixture service)
         var accepted = await service.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 5000000, "evalEvery": 1000}
             """);
-        var started = await WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        var started = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        Assert.Equal(RunStatus.Running, started.Status);
         Assert.Equal(Environment.ProcessorCount, started.Manifest!.TorchThreads);
         Assert.Null(started.Manifest.ThreadsChangedAfterStep);
 
         // A second worker: the training one halves its threads within the 5 s refresh and says so in the manifest.
         service.StartWorker();
-        var changed = await WaitForRunAsync(accepted.Id, r => r.Manifest?.ThreadsChangedAfterStep is not null);
+        var changed = await service.WaitForRunAsync(accepted.Id, r => r.Manifest?.ThreadsChangedAfterStep is not null);
         Assert.Equal(RunStatus.Running, changed.Status);
         Assert.InRange(changed.Manifest!.ThreadsChangedAfterStep!.Value, started.Step, changed.Step);
         Assert.Equal(started.Manifest with { ThreadsChangedAfterStep = changed.Manifest.ThreadsChangedAfterStep }, changed.Manifest);
@@ -69,18 +70,6 @@ public sealed class RunManifestTests(ServiceFixture service)
         using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromSeconds(30));
-    }
-
-    private async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (true)
-        {
-            var run = (await service.GetComparisonAsync(comparisonId)).Runs.Single();
-            if (condition(run)) return run;
-            if (run.Status.IsFinal() || DateTime.UtcNow > deadline) throw new TimeoutException($"run at {run.Status} {run.Step}\n{service.Logs}");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>

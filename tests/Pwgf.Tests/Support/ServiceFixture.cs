@@ -90,6 +90,19 @@ public sealed class ServiceFixture : IAsyncLifetime
         (await Client.GetFromJsonAsync<ComparisonDetails>($"/api/v1/comparisons/{id}", Json))!;
 
     /// <summary>Polls until every run is final; fails with the service logs after the timeout.</summary>
+    /// <summary>Polls a one-run comparison until its run meets <paramref name="condition"/> or is final; returns the run.</summary>
+    public async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var run = (await GetComparisonAsync(comparisonId)).Runs.Single();
+            if (condition(run) || run.Status.IsFinal()) return run;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run stuck at {run.Status} {run.Step}\n{Logs}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<ComparisonDetails> WaitForFinalAsync(Guid id, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
