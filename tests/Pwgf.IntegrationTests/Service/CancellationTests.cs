@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.IntegrationTests.Support;
+
+namespace Pwgf.IntegrationTests.Service;
+
+[Collection(ServiceCollection.Name)]
+public sealed class CancellationTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task Cancelling_a_comparison_ends_every_run_cancelled_within_ten_seconds()
+    {
+        // Four long runs on one worker: one trains, three wait in the queue.
+        var accepted = await service.SubmitAsync("""
+            {"task": "bernoulli-toy", "estimators": ["st", "reinforce-loo"], "seeds": [1, 2], "steps": 5000000, "evalEvery": 1000}
+            """);
+        await WaitUntilAsync(async () => (await service.GetComparisonAsync(accepted.Id)).Runs.Any(r => r.Status == RunStatus.Running && r.Step > 0));
+
+        var clock = Stopwatch.StartNew();
+        using var response = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromSeconds(10));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(RunStatus.Cancelled, comparison.Status);
+        Assert.All(comparison.Runs, run => Assert.Equal(RunStatus.Cancelled, run.Status));
+        var stopped = Assert.Single(comparison.Runs, r => r.Step > 0);
+        Assert.True(stopped.Step < stopped.Steps);
+        Assert.All(comparison.Runs.Where(r => r.Id != stopped.Id), run => Assert.Null(run.StartedAt)); // never started
+
+        // The worker is free again.
+        var next = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20}""");
+        Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(next.Id, TimeSpan.FromMinutes(1))).Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_finished_run_changes_nothing_and_an_unknown_run_is_not_found()
+    {
+        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [9], "steps": 10}""");
+        var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
+
+        using var response = await service.Client.PostAsync($"/api/v1/runs/{run.Id}/cancel", null);
+        var after = await response.Content.ReadFromJsonAsync<RunDetails>(ServiceFixture.Json);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal((RunStatus.Succeeded, run.FinishedAt), (after!.Status, after.FinishedAt));
+        using var missing = await service.Client.PostAsync($"/api/v1/runs/{Guid.NewGuid()}/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var missingComparison = await service.Client.PostAsync($"/api/v1/comparisons/{Guid.NewGuid()}/cancel", null);
+        Assert.Equal(HttpStatusCode.NotFound, missingComparison.StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition never held");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pwgf.Api.Contracts;
+using Pwgf.IntegrationTests.Support;
+
+namespace Pwgf.IntegrationTests.Service;
+
+[Collection(ServiceCollection.Name)]
+public sealed class CatalogAndHealthTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task The_estimator_catalogue_lists_parameters_defaults_and_distributions()
+    {
+        var estimators = (await service.Client.GetFromJsonAsync<List<EstimatorDescription>>("/api/v1/estimators", ServiceFixture.Json))!;
+
+        var loo = estimators.Single(e => e.Name == "reinforce-loo");
+        var samples = Assert.Single(loo.Parameters);
+        Assert.Equal(("samples", "integer", 2.0, 2.0), (samples.Name, samples.Kind, ((JsonElement)samples.Default).GetDouble(), samples.Minimum));
+        Assert.Contains("poisson", estimators.Single(e => e.Name == "pwgf").Distributions);
+        Assert.Superset(new HashSet<string> { "st", "pwgf", "reinforce-loo", "exact" }, estimators.Select(e => e.Name).ToHashSet());
+    }
+
+    [Fact]
+    public async Task The_task_catalogue_lists_options_metrics_and_usable_estimators()
+    {
+        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+
+        var poisson = tasks.Single(t => t.Name == "poisson-toy");
+        Assert.Equal("poisson", poisson.Distribution);
+        Assert.Equal(3.4, ((JsonElement)poisson.Options.Single(o => o.Name == "target").Default).GetDouble());
+        Assert.Contains("parameter_mean", poisson.Metrics);
+        Assert.Contains("pwgf", poisson.Estimators);
+        Assert.Equal("bernoulli", tasks.Single(t => t.Name == "bernoulli-toy").Distribution);
+    }
+
+    [Fact]
+    public async Task The_dataset_catalogue_says_what_this_machine_has()
+    {
+        var datasets = (await service.Anonymous.GetFromJsonAsync<List<Pwgf.Training.Data.DatasetDescription>>("/api/v1/datasets", ServiceFixture.Json))!;
+
+        Assert.Equal(["fashion-mnist", "mnist", "idx", "synthetic"], datasets.Select(d => d.Name));
+        Assert.True(datasets.Single(d => d.Name == "synthetic").Available);
+        var fashion = datasets.Single(d => d.Name == "fashion-mnist");
+        Assert.Equal(File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"), fashion.Available);
+        Assert.Equal((50_000, 10_000, 10_000), (fashion.TrainImages, fashion.ValidationImages, fashion.TestImages));
+        var idx = datasets.Single(d => d.Name == "idx");
+        Assert.False(idx.Available);
+        Assert.Contains("Datasets__IdxTrainImages", idx.Missing);
+    }
+
+    [Fact]
+    public async Task Health_swagger_and_the_local_dashboard_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/swagger/index.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/hangfire")).StatusCode);
+
+        using var document = JsonDocument.Parse(await service.Client.GetStringAsync("/swagger/v1/swagger.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (string path in new[] { "/api/v1/comparisons", "/api/v1/comparisons/{id}", "/api/v1/runs/{id}/metrics", "/api/v1/estimators", "/api/v1/tasks" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"swagger lacks {path}");
+        }
+    }
+}

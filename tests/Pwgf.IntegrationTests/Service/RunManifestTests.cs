@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using Pwgf.Api.Contracts;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.IntegrationTests.Support;
+using Pwgf.Training;
+
+namespace Pwgf.IntegrationTests.Service;
+
+/// <summary>Every run a worker trains says what build, libraries and machine trained it.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class RunManifestTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task A_finished_run_carries_the_manifest_of_the_worker_that_trained_it()
+    {
+        var run = await TrainToyRunAsync(seed: 31);
+        var manifest = run.Manifest;
+
+        Assert.NotNull(manifest);
+        Assert.Equal((run.Seed, run.ConfigHash, "cpu"), (manifest.Seed, manifest.ConfigHash, manifest.Device));
+        Assert.False(string.IsNullOrWhiteSpace(manifest.TorchSharpVersion));
+        Assert.False(string.IsNullOrWhiteSpace(manifest.LibtorchVersion));
+        Assert.Matches("^([0-9a-f]{40}|unknown)$", manifest.Commit);
+        // The worker and the API came out of the same build, so they name the same commit.
+        Assert.Equal(RunManifest.CommitOf(typeof(RunDetails).Assembly), manifest.Commit);
+        Assert.True(manifest.TorchThreads >= 1, $"torch threads {manifest.TorchThreads}");
+        Assert.False(string.IsNullOrWhiteSpace(manifest.Worker));
+        Assert.Contains(".NET", manifest.RuntimeVersion, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(manifest.OsDescription));
+    }
+
+    [Fact]
+    public async Task Workers_alive_on_one_machine_share_its_cores()
+    {
+        // A second worker on this machine: from then on each run takes at most half the cores (CoreShare), since
+        // workers that each took every core would spin their OpenMP threads against each other. Worker counts are
+        // looked up every 5 s, so the run is submitted after that.
+        var extra = service.StartWorker();
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.False(extra.HasExited, service.Logs);
+
+        var run = await TrainToyRunAsync(seed: 32);
+        Assert.InRange(run.Manifest!.TorchThreads, 1, Math.Max(1, Environment.ProcessorCount / 2));
+    }
+
+    [Fact]
+    public async Task A_worker_started_beside_a_training_run_takes_a_share_and_the_manifest_says_after_which_step()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: every worker trains with one thread, nothing changes
+
+        // Exactly one worker on the machine, so the run starts with every core.
+        await service.OneWorkerAsync();
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 5000000, "evalEvery": 1000}
+            """);
+        var started = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        Assert.Equal(RunStatus.Running, started.Status);
+        Assert.Equal(Environment.ProcessorCount, started.Manifest!.TorchThreads);
+        Assert.Null(started.Manifest.ThreadsChangedAfterStep);
+
+        // A second worker: the training one halves its threads within the 5 s refresh and says so in the manifest.
+        service.StartWorker();
+        var changed = await service.WaitForRunAsync(accepted.Id, r => r.Manifest?.ThreadsChangedAfterStep is not null);
+        Assert.Equal(RunStatus.Running, changed.Status);
+        Assert.InRange(changed.Manifest!.ThreadsChangedAfterStep!.Value, started.Step, changed.Step);
+        Assert.Equal(started.Manifest with { ThreadsChangedAfterStep = changed.Manifest.ThreadsChangedAfterStep }, changed.Manifest);
+        Assert.Contains($"trains with {Environment.ProcessorCount / 2} libtorch thread(s) after step {changed.Manifest.ThreadsChangedAfterStep}", service.Logs);
+
+        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>
+    private async Task<RunDetails> TrainToyRunAsync(int seed)
+    {
+        var accepted = await service.SubmitAsync($$"""
+            {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
+             "estimators": ["pwgf"], "seeds": [{{seed}}], "steps": 40, "evalEvery": 10}
+            """);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+        var listed = Assert.Single(comparison.Runs);
+        Assert.Equal(RunStatus.Succeeded, listed.Status);
+        return (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
+    }
+
+    [Fact]
+    public async Task A_queued_run_has_no_manifest_yet()
+    {
+        // A run cancelled before any worker picks it up was never started, so nothing trained it.
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "estimators": ["st"], "seeds": [1, 2, 3, 4, 5, 6, 7, 8], "steps": 2000, "evalEvery": 1000}
+            """);
+        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+
+        var neverStarted = comparison.Runs.Where(r => r.Attempts == 0).ToList();
+        Assert.NotEmpty(neverStarted);
+        Assert.All(neverStarted, r => Assert.Null(r.Manifest));
+    }
+}
+
+/// <summary>Reading the build commit out of an assembly's informational version.</summary>
+public sealed class BuildCommitTests
+{
+    [Theory]
+    [InlineData("1.0.0+0123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("1.0.0+0123456789ABCDEF0123456789ABCDEF01234567", "0123456789abcdef0123456789abcdef01234567")]
+    [InlineData("1.0.0", "unknown")]
+    [InlineData("1.0.0+local", "unknown")]
+    [InlineData(null, "unknown")]
+    public void The_commit_is_the_full_hash_after_the_plus_or_unknown(string? informationalVersion, string expected) =>
+        Assert.Equal(expected, RunManifest.CommitOf(informationalVersion));
+}

@@ -1,0 +1,63 @@
+using Pwgf.Api.Apis;
+
+namespace Pwgf.UnitTests.Service;
+
+/// <summary>The summary's arithmetic on made-up run scores: means, standard errors, ranks, best validation steps.</summary>
+public sealed class SummaryAggregationTests
+{
+    [Fact]
+    public void Best_by_validation_averages_the_score_and_the_step_where_each_run_validated_best()
+    {
+        var summary = Assert.Single(ComparisonSummary.Summarise(["vimco"], "test_nll", "valid_nll",
+        [
+            new RunScore("vimco", Succeeded: true, FinalScore: 101.0, BestStep: 400, ScoreAtBestStep: 99.0),
+            new RunScore("vimco", Succeeded: true, FinalScore: 103.0, BestStep: 800, ScoreAtBestStep: 98.0),
+            new RunScore("vimco", Succeeded: true, FinalScore: 102.0, BestStep: 600, ScoreAtBestStep: 97.0),
+            // A failed run's numbers never count, whatever they are.
+            new RunScore("vimco", Succeeded: false, FinalScore: 1.0, BestStep: 10, ScoreAtBestStep: 1.0),
+        ]));
+
+        Assert.Equal(("test_nll", 4, 3), (summary.Metric, summary.Runs, summary.Succeeded));
+        Assert.Equal(102.0, summary.FinalScoreMean!.Value, 1e-12);
+        Assert.Equal(1.0 / Math.Sqrt(3), summary.FinalScoreStandardError!.Value, 1e-12); // sd 1 over sqrt 3 runs
+        var best = summary.BestByValidation!;
+        Assert.Equal(("valid_nll", 3), (best.Metric, best.Runs));
+        Assert.Equal(98.0, best.ScoreMean!.Value, 1e-12);
+        Assert.Equal(1.0 / Math.Sqrt(3), best.ScoreStandardError!.Value, 1e-12);
+        Assert.Equal(600.0, best.StepMean!.Value, 1e-12);
+    }
+
+    [Fact]
+    public void A_run_without_a_common_validation_step_counts_for_the_final_score_only()
+    {
+        var summary = Assert.Single(ComparisonSummary.Summarise(["st"], "test_nll", "valid_nll",
+        [
+            new RunScore("st", true, FinalScore: 5.0, BestStep: 100, ScoreAtBestStep: 4.0),
+            new RunScore("st", true, FinalScore: 7.0),
+        ]));
+
+        Assert.Equal(6.0, summary.FinalScoreMean!.Value, 1e-12);
+        Assert.Equal(1.0, summary.FinalScoreStandardError!.Value, 1e-12); // |5 - 7| / 2 for two runs
+        Assert.Equal((1, 4.0, 100.0), (summary.BestByValidation!.Runs, summary.BestByValidation.ScoreMean, summary.BestByValidation.StepMean));
+        Assert.Null(summary.BestByValidation.ScoreStandardError); // one run has no spread to estimate
+    }
+
+    [Fact]
+    public void Estimators_keep_request_order_and_are_ranked_by_mean_with_ties_sharing_a_rank()
+    {
+        var summaries = ComparisonSummary.Summarise(["a", "b", "c", "d", "e"], "loss", null,
+        [
+            new RunScore("a", true, 2.0), new RunScore("a", true, 4.0), // mean 3
+            new RunScore("b", true, 1.0),                                // mean 1, no standard error
+            new RunScore("c", true, 3.0),                                // mean 3, ties with a
+            new RunScore("d", false, null),                              // nothing succeeded: no mean, no rank
+            new RunScore("e", true, double.NaN),                         // diverged: ranks after every number
+        ]);
+
+        Assert.Equal(["a", "b", "c", "d", "e"], summaries.Select(s => s.Estimator));
+        Assert.Equal(new int?[] { 2, 1, 2, null, 4 }, summaries.Select(s => s.Rank));
+        Assert.Null(summaries[1].FinalScoreStandardError);
+        Assert.Equal((1, 0, (double?)null), (summaries[3].Runs, summaries[3].Succeeded, summaries[3].FinalScoreMean));
+        Assert.All(summaries, s => Assert.Null(s.BestByValidation)); // no validation metric, no best-step section
+    }
+}
