@@ -1,4 +1,6 @@
-using Pwgf.Estimators.Estimators;
+using Pwgf.Estimators.Exact;
+using Pwgf.Estimators.Pathwise;
+using Pwgf.Estimators.ScoreFunction;
 using Pwgf.Estimators.Families;
 using static Pwgf.Estimators.Families.LatentDistribution;
 

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>
 /// REINFORCE (the score-function or likelihood-ratio estimator, Williams 1992): f(z) times the gradient of
@@ -19,6 +19,6 @@ public sealed class Reinforce(LatentFamily family) : IGradientEstimator
     {
         var sample = family.Sample(parameters, generator);
         var value = objective.Evaluate(family, sample);                  // [batch]
-        return ScoreFunction.Surrogate(value, zeros_like(value), family.LogProbability(sample, parameters));
+        return ScoreSurrogate.Surrogate(value, zeros_like(value), family.LogProbability(sample, parameters));
     }
 }

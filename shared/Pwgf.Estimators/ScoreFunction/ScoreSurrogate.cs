@@ -1,9 +1,9 @@
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>Shared arithmetic of the score-function (REINFORCE) family.</summary>
-internal static class ScoreFunction
+internal static class ScoreSurrogate
 {
     /// <summary>
     /// value + (value - baseline) * (log p - stop_gradient(log p)): its forward value is f itself, its gradient with

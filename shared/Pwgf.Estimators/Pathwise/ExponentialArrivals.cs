@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// EAT, the exponential-arrival-times relaxation of a Poisson (Vafaii, Galor, Yates 2024, the Poisson VAE): a Poisson(lambda) count is the number of arrivals

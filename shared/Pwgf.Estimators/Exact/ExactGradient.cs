@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Exact;
 
 /// <summary>
 /// The exact gradient, as a reference curve: the surrogate is the objective's exact expectation, so autograd

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// The pWGF estimator for Poisson latents with the W2 projection (docs/estimators.md): particles move along

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators;
 
 /// <summary>The random inputs of reparameterised estimators, drawn from the caller's generator.</summary>
 internal static class Noise

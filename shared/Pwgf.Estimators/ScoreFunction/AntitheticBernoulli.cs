@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>
 /// ARM (Yin and Zhou 2019) and DisARM (Dong, Mnih and Tucker 2020) for Bernoulli logits. One uniform vector u

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// ReinMax (Liu, Dong, Liu, Yu and Gao 2023): a second-order (Heun-method) correction of straight-through. With the hard sample D,

@@ -4,7 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>
 /// REBAR (Tucker et al. 2017) and RELAX (Grathwohl et al. 2018) for Bernoulli logits. Both draw a logistic sample

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>
 /// REINFORCE with the leave-one-out baseline (Kool et al. 2019): K samples per example, each scored against the
@@ -25,7 +25,7 @@ public sealed class ReinforceLeaveOneOut(LatentFamily family, int samples) : IGr
         var value = objective.Evaluate(family, flat).reshape(samples, batch);                   // [K, batch]
         var baseline = (value.sum(0, keepdim: true) - value) / (samples - 1);                   // [K, batch]
         var logProbability = family.LogProbability(sample, repeated);                           // [K, batch]
-        return ScoreFunction.Surrogate(value, baseline, logProbability).mean(new long[] { 0 }); // [batch]
+        return ScoreSurrogate.Surrogate(value, baseline, logProbability).mean(new long[] { 0 }); // [batch]
     }
 
     private static long[] Shape(long leading, long[] rest) => [leading, .. rest];

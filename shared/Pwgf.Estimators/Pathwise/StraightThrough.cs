@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// Straight-through: f is evaluated at an exact sample and the backward pass treats the sample as if it were its

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Exact;
 
 /// <summary>
 /// The Poisson forward-difference identity dE f / d lambda_i = E[f(z + e_i) - f(z)], estimated from one sample:

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// GenGS, the generalised Gumbel-softmax (Joo et al. 2020): truncate the Poisson to {0..n} plus one remainder class

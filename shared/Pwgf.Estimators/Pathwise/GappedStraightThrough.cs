@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// Gapped straight-through (after Fan, Chi, Rudnicky and Ramadge 2022): like ST-Gumbel-softmax, but the random Gumbel perturbation is

@@ -2,7 +2,7 @@ using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using static TorchSharp.torch;
 
-namespace Pwgf.Estimators.Estimators;
+namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
 /// Gumbel-Rao (Paulus, Maddison, Krause, ICLR 2021): straight-through Gumbel-softmax with its Jacobian averaged over
