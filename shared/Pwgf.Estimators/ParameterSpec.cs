@@ -121,4 +121,7 @@ public sealed class ParameterValues(
     public double Number(string name) => values[name];
     public int Integer(string name) => (int)values[name];
     public bool Boolean(string name) => values[name] != 0;
+
+    /// <summary>The resolved name of a choice parameter.</summary>
+    public string Choice(string name) => Choices[name];
 }
