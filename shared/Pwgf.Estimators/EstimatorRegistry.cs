@@ -114,12 +114,23 @@ public static class EstimatorRegistry
             (_, settings) => new GumbelRao(settings.Number("temperature"), settings.Integer("draws"))),
 
         new("gst",
-            "Gapped straight-through: the Jacobian of softmax at deterministically gapped logits (the sampled class leads by kappa).",
+            "Gapped straight-through: exact sample forward; backward, the Jacobian of softmax(m / tau) at logits m where the sampled class is moved up to the largest logit and every other logit is lowered to at most largest - gap.",
             Unbiased: false,
-            Reference: "Fan, Chi, Rudnicky, Ramadge, ICML 2022, 'Training discrete deep generative models via gapped straight-through estimator'",
+            Reference: "Fan, Chi, Rudnicky, Ramadge, ICML 2022, 'Training discrete deep generative models via gapped straight-through estimator' (reference code chijames/GST)",
             [Categorical],
-            [new ParameterSpec("gap", ParameterKind.Number, 1, 0, 20, "Gap kappa by which the sampled class's logit must lead.")],
-            (_, settings) => new GappedStraightThrough(settings.Number("gap"))),
+            [
+                new ParameterSpec("gap", ParameterKind.Number, 1, 0, 20, "Gap kappa: every class but the sampled one ends at least kappa below the largest logit."),
+                Temperature(1, "Temperature tau of the softmax whose Jacobian is used."),
+            ],
+            (_, settings) => new GappedStraightThrough(settings.Number("gap"), settings.Number("temperature"), adaptiveGap: false)),
+
+        new("gst-p",
+            "Gapped straight-through with the gap chosen per sample as -log(1 - pi_D)/pi_D, pi_D the probability of the sampled class.",
+            Unbiased: false,
+            Reference: "Fan, Chi, Rudnicky, Ramadge, ICML 2022 (GST-p; reference code chijames/GST)",
+            [Categorical],
+            [Temperature(1, "Temperature tau of the softmax whose Jacobian is used.")],
+            (_, settings) => new GappedStraightThrough(0, settings.Number("temperature"), adaptiveGap: true)),
 
         new("reinmax",
             "Second-order straight-through: backward 2 J(pi1)^T g - 1/2 J(pi)^T g with pi1 = (softmax(theta/tau) + D)/2; unbiased for quadratic f at tau = 1.",

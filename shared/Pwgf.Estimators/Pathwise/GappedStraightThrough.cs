@@ -5,30 +5,47 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
-/// Gapped straight-through (after Fan, Chi, Rudnicky and Ramadge 2022): like ST-Gumbel-softmax, but the random Gumbel perturbation is
-/// replaced by a deterministic one. The sampled class D's logit is raised, where needed, until it leads every other
-/// logit by the gap kappa; the backward pass uses the Jacobian of softmax at these gapped logits. Our working
-/// definition: m = theta + onehot(D) * max(0, max_{j != D} theta_j + kappa - theta_D), the shift held constant.
+/// Gapped straight-through (Fan, Chi, Rudnicky, Ramadge, ICML 2022), as the authors' reference code defines it
+/// (github.com/chijames/GST, gst_mover). Forward: an exact sample D. Backward: the Jacobian of
+/// softmax(m / temperature) at deterministically moved logits m = theta + shift, the shift held constant:
+/// the sampled class's logit is moved to the largest logit, and every other logit is lowered to at most
+/// (largest - gap). This keeps the two properties of ST-Gumbel-softmax's perturbed logits the paper names (the
+/// sampled class on top, the others at least a gap below) without drawing any noise.
+/// gst-p chooses the gap per sample as -log(1 - pi_D) / pi_D, pi_D the probability of the sampled class.
 /// </summary>
-public sealed class GappedStraightThrough(double gap) : IGradientEstimator
+public sealed class GappedStraightThrough(double gap, double temperature, bool adaptiveGap) : IGradientEstimator
 {
-    public string Name => "gst";
+    /// <summary>
+    /// The reference code shrinks pi_D by this factor before the adaptive gap, so a certain class (pi_D = 1) gets a
+    /// large finite gap instead of an infinite one.
+    /// </summary>
+    private const double CertaintyShrink = 1 - 1e-5;
+
+    public string Name => adaptiveGap ? "gst-p" : "gst";
     public LatentFamily Family => LatentFamily.Categorical;
 
     public int EvaluationsPerExample(int dims) => 1;
 
     public Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator)
     {
-        var hard = Family.Sample(parameters, generator);                                // [batch, dims, K]
+        var hard = Family.Sample(parameters, generator);                                  // [batch, dims, K]
         Tensor shift;
         using (no_grad())
         {
             var logits = parameters.detach();
-            var chosen = (logits * hard).sum(-1, keepdim: true);                       // [batch, dims, 1]
-            var bestOther = (logits - hard * 1e30).max(-1, keepdim: true).values;      // [batch, dims, 1]
-            shift = hard * (bestOther + gap - chosen).clamp_min(0);
+            var largest = logits.max(-1, keepdim: true).values;                           // [batch, dims, 1]
+            var lowered = minimum(logits, largest - Gap(logits, hard));                  // others: at most largest - gap
+            shift = hard * largest + (1 - hard) * lowered - logits;
         }
-        var gapped = (parameters + shift).softmax(-1);
-        return objective.Evaluate(Family, hard + (gapped - gapped.detach()));
+        var moved = ((parameters + shift) / temperature).softmax(-1);
+        return objective.Evaluate(Family, hard + (moved - moved.detach()));
+    }
+
+    private Tensor Gap(Tensor logits, Tensor hard)
+    {
+        if (!adaptiveGap) return tensor(gap, dtype: logits.dtype, device: logits.device);
+        // -log(1 - p) / p tends to 1 as p -> 0; the floor only keeps 0/0 away from a probability that underflowed.
+        var chosen = ((logits.softmax(-1) * hard).sum(-1, keepdim: true) * CertaintyShrink).clamp_min(1e-12); // [batch, dims, 1]
+        return -(-chosen).log1p() / chosen;
     }
 }
