@@ -71,20 +71,29 @@ public static class EstimatorRegistry
         new("st",
             "Straight-through: exact sample forward, the sample treated as its mean backward (mean-matching pWGF projection).",
             Unbiased: false,
-            Reference: "Bengio, Leonard, Courville 2013; Cheng et al. 2018 (arXiv 1910.02176)",
+            Reference: "Bengio, Leonard, Courville 2013; read as the mean-projected flow (docs/pwgf.md) after Cheng et al. 2018 (arXiv 1910.02176)",
             AllFamilies, [],
             (family, _) => new StraightThrough(family)),
 
         new("pwgf",
-            "Projected Wasserstein gradient flow. Poisson: W2 projection, g = f'(z)(z + lambda)/(2 lambda), unbiased for quadratic f. Bernoulli and categorical: identical to st.",
+            "Projected Wasserstein gradient flow: particles move along -grad f and are projected back onto the family. projection w2 (default): the (mean, std) W2 projection, g = f'(z)(z + lambda)/(2 lambda) for Poisson, f'(z)[z/(2p) + (1 - z)/(2(1 - p))] for Bernoulli, its (mean, covariance) form for categorical; exactly unbiased for quadratic f. projection mean: straight-through.",
             Unbiased: false,
-            Reference: "Cheng, Liu, Li, Shen, Henao, Carin 2018 (arXiv 1910.02176)",
+            Reference: "This project's derivation (docs/pwgf.md) after the scheme of Cheng, Liu, Li, Shen, Henao, Carin 2018 (arXiv 1910.02176)",
             AllFamilies,
-            [new ParameterSpec("preconditioned", ParameterKind.Boolean, 0, 0, 1,
-                "Poisson only: multiply by the family's Wasserstein metric 1/(1 + 1/(4 lambda)) (natural-gradient step).")],
-            (family, settings) => family.Distribution == Poisson
-                ? new PoissonWassersteinProjection(settings.Boolean("preconditioned"))
-                : new StraightThrough(family, "pwgf")),
+            [
+                ParameterSpec.Choice("projection", [PwgfProjection.W2, PwgfProjection.Mean],
+                    "w2: the W2 projection with the Gaussian (mean, std) geometry; mean: the mean-matching projection, which is straight-through."),
+                new ParameterSpec("preconditioned", ParameterKind.Boolean, 0, 0, 1,
+                    "Poisson w2 only: divide by 1 + 1/(4 lambda), the squared length of the Poisson curve's tangent (a metric preconditioner; not the natural gradient in the log-rate)."),
+            ],
+            (family, settings) => settings.Choice("projection") == PwgfProjection.Mean
+                ? new StraightThrough(family, "pwgf")
+                : family.Distribution switch
+                {
+                    Poisson => new PoissonWassersteinProjection(settings.Boolean("preconditioned")),
+                    Bernoulli => new BernoulliWassersteinProjection(),
+                    _ => new CategoricalWassersteinProjection(),
+                }),
 
         new("gumbel-softmax",
             "Concrete relaxation: f evaluated at softmax((theta + G)/tau) (Bernoulli: sigmoid((phi + L)/tau)), differentiated pathwise.",

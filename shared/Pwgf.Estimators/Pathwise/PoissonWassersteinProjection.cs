@@ -5,11 +5,13 @@ using static TorchSharp.torch;
 namespace Pwgf.Estimators.Pathwise;
 
 /// <summary>
-/// The pWGF estimator for Poisson latents with the W2 projection (docs/estimators.md): particles move along
-/// -grad f, and the moved (mean, std) is projected onto the Poisson curve (lambda, sqrt(lambda)), giving the
-/// per-sample gradient g = f'(z) (z + lambda) / (2 lambda) with respect to lambda. It matches d/dlambda of the first
-/// two moments, so it is exactly unbiased for every quadratic f. With <c>preconditioned</c> the step is also
-/// multiplied by the family's Wasserstein metric 1 / (1 + 1 / (4 lambda)), a natural-gradient step.
+/// pwgf with the W2 projection for Poisson latents (docs/pwgf.md): particles move along -grad f, and the moved
+/// (mean, std) is projected onto the Poisson curve (lambda, sqrt(lambda)), giving the per-sample gradient
+/// g = f'(z) (z + lambda) / (2 lambda) with respect to lambda. It matches d/dlambda of the first two moments, so it
+/// is exactly unbiased for every quadratic f. With <c>preconditioned</c> the step is also divided by the squared
+/// length of the curve's tangent, 1 + 1 / (4 lambda), which turns the projected step into a step in lambda along
+/// the curve. That is a metric preconditioner, not the natural gradient: in the log-rate the service optimises, the
+/// natural-gradient step of this metric differs from it by a factor lambda^2.
 /// </summary>
 public sealed class PoissonWassersteinProjection(bool preconditioned) : IGradientEstimator
 {
