@@ -162,8 +162,9 @@ public static class EstimatorRegistry
             Reference: "Vafaii, Galor, Yates 2024, 'Poisson variational autoencoder' (arrival-time relaxation)",
             [Poisson],
             [
-                Temperature(0.1, "Sharpness tau of the arrival indicator."),
-                new ParameterSpec("arrivals", ParameterKind.Integer, 64, 1, 1024, "Arrivals n simulated; should exceed lambda by several standard deviations."),
+                Temperature(0.1, "Sharpness tau of the arrival indicator; the relaxed count's mean is lambda (1 + tau log(1 + e^(-1/tau)))."),
+                new ParameterSpec("arrivals", ParameterKind.Integer, 0, 0, ExponentialArrivals.MaxArrivals,
+                    "Arrivals n simulated; 0 (default) sizes n from the largest rate of each call, lambda (1 + 10 tau) plus six standard deviations."),
             ],
             (_, settings) => new ExponentialArrivals(settings.Number("temperature"), settings.Integer("arrivals"))),
 
@@ -173,8 +174,9 @@ public static class EstimatorRegistry
             Reference: "Joo, Kim, Shin, Moon 2020, 'Generalized Gumbel-softmax gradient estimator for generic discrete random variables'",
             [Poisson],
             [
-                Temperature(0.5, "Relaxation temperature tau."),
-                new ParameterSpec("truncation", ParameterKind.Integer, 32, 1, 512, "Largest count n kept as its own class; the rest is one remainder class."),
+                Temperature(0.05, "Relaxation temperature tau; the relaxed count's mean stays within 1% of lambda for tau up to about 0.07."),
+                new ParameterSpec("truncation", ParameterKind.Integer, 0, 0, GeneralizedGumbelSoftmax.MaxTruncation,
+                    "Largest count n kept as its own class, the rest one remainder class; 0 (default) sizes n from the largest rate of each call, lambda plus six standard deviations plus ten."),
             ],
             (_, settings) => new GeneralizedGumbelSoftmax(settings.Number("temperature"), settings.Integer("truncation"))),
 
