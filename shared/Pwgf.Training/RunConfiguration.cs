@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Pwgf.Training;
 
 /// <summary>The optimiser of the distribution (or model) parameters.</summary>
@@ -6,7 +8,9 @@ public sealed record OptimizerConfiguration(string Name, double LearningRate);
 /// <summary>
 /// The immutable record of one run's hyperparameters, stored with the run: everything needed to repeat it.
 /// Task options and estimator parameters are resolved (defaults filled in); list-valued task options (a cost
-/// vector) are in TaskLists, named choices (a dataset, an architecture) in TaskChoices.
+/// vector) are in TaskLists, named choices (a dataset, an architecture) in TaskChoices, and the estimator's named
+/// choices (pwgf's projection) in EstimatorChoices, which is left out of the stored JSON when the estimator has none,
+/// so configurations and hashes of such runs read as before the field existed.
 /// </summary>
 public sealed record RunConfiguration(
     string Task,
@@ -18,7 +22,8 @@ public sealed record RunConfiguration(
     OptimizerConfiguration Optimizer,
     int EvalEvery,
     IReadOnlyDictionary<string, double[]>? TaskLists = null,
-    IReadOnlyDictionary<string, string>? TaskChoices = null)
+    IReadOnlyDictionary<string, string>? TaskChoices = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? EstimatorChoices = null)
 {
     /// <summary>A numeric task option as an integer (all task options are resolved, so it is present).</summary>
     public int Integer(string option) => (int)TaskOptions[option];

@@ -163,7 +163,7 @@ public sealed partial class RunJob(
             ?? throw new InvalidOperationException($"Unknown task '{configuration.Task}'.");
         var estimator = (EstimatorRegistry.Find(configuration.Estimator)
                 ?? throw new InvalidOperationException($"Unknown estimator '{configuration.Estimator}'."))
-            .Build(task.Distribution, configuration.EstimatorParameters);
+            .Build(task.Distribution, configuration.EstimatorParameters, configuration.EstimatorChoices);
         return task.Start(configuration, estimator, new TaskContext(Devices.Best(), datasets));
     }
 
