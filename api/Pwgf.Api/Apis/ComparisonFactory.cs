@@ -20,7 +20,7 @@ internal static class ComparisonFactory
                 var configuration = new RunConfiguration(
                     specification.Task, specification.TaskOptions, estimator.Name, estimator.Parameters, seed,
                     specification.Steps, new OptimizerConfiguration(specification.Optimizer.Name, specification.Optimizer.LearningRate),
-                    specification.EvalEvery, specification.TaskLists, specification.TaskChoices);
+                    specification.EvalEvery, specification.TaskLists, specification.TaskChoices, estimator.Choices);
                 comparison.Runs.Add(new Run(comparison.Id, estimator.Label, seed, specification.Steps,
                     JsonSerializer.Serialize(configuration, RunJson.Options), RunJson.Hash(configuration), now));
             }

@@ -56,13 +56,13 @@ public static class DiagnosticsApi
         {
             foreach (var planned in plan.Estimators)
             {
-                var estimator = planned.Definition.Build(plan.Distribution, planned.Parameters);
+                var estimator = planned.Definition.Build(plan.Distribution, planned.Parameters, planned.Choices);
                 // Estimators that own tensors (a tuned control variate) release them here, not at finalisation.
                 using var owned = estimator as IDisposable;
                 var audit = GradientAudit.Run(family, plan.Point, plan.Dims, plan.Classes, plan.Objective, estimator,
                     plan.Samples, plan.Seed, cancellationToken: budget.Token);
                 results.Add(new EstimatorAudit(planned.Definition.Name, planned.Parameters, audit.Evaluations, audit.Mean,
-                    audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity));
+                    audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity, planned.Choices));
             }
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -136,7 +136,7 @@ public static class RunsApi
         var manifest = run.Manifest is null ? null : JsonSerializer.Deserialize<RunManifest>(run.Manifest, RunJson.Options);
         return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed, run.ConfigHash,
             run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt,
-            manifest);
+            manifest, configuration.EstimatorChoices);
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

@@ -42,8 +42,15 @@ public sealed record ComparisonSpecification(
     IReadOnlyDictionary<string, double[]>? TaskLists = null,
     IReadOnlyDictionary<string, string>? TaskChoices = null);
 
-/// <summary>An estimator with its resolved parameters; Label tells apart two settings of one estimator.</summary>
-public sealed record EstimatorChoice(string Name, string Label, IReadOnlyDictionary<string, double> Parameters);
+/// <summary>
+/// An estimator with its resolved parameters; Label tells apart two settings of one estimator. Choices holds its
+/// named-choice parameters (pwgf's projection), and is absent for estimators that have none.
+/// </summary>
+public sealed record EstimatorChoice(
+    string Name,
+    string Label,
+    IReadOnlyDictionary<string, double> Parameters,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Choices = null);
 
 public sealed record OptimizerSpecification(string Name, double LearningRate);
 

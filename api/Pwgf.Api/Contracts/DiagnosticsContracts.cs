@@ -49,6 +49,7 @@ public sealed record DiagnosticsResponse(IReadOnlyList<double> Exact, IReadOnlyL
 /// <param name="Bias">Mean minus exact.</param>
 /// <param name="RelativeBias">||bias|| / ||exact||; null when the exact gradient is zero.</param>
 /// <param name="CosineSimilarity">Cosine between mean and exact; null when either is zero.</param>
+/// <param name="Choices">Its resolved named-choice parameters (pwgf's projection); absent when it has none.</param>
 public sealed record EstimatorAudit(
     string Estimator,
     IReadOnlyDictionary<string, double> Parameters,
@@ -58,4 +59,5 @@ public sealed record EstimatorAudit(
     IReadOnlyList<double> Variance,
     IReadOnlyList<double> Bias,
     double? RelativeBias,
-    double? CosineSimilarity);
+    double? CosineSimilarity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Choices = null);

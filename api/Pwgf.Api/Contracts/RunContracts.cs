@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
@@ -6,6 +7,7 @@ namespace Pwgf.Api.Contracts;
 /// <summary>
 /// One run and its progress. Manifest says where and with what the latest execution trained (build commit, library
 /// versions, device, threads, worker, runtime, OS); it is null until a worker has started the run.
+/// EstimatorChoices holds the estimator's named-choice parameters (pwgf's projection); absent when it has none.
 /// </summary>
 public sealed record RunDetails(
     Guid Id,
@@ -23,7 +25,8 @@ public sealed record RunDetails(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    RunManifest? Manifest);
+    RunManifest? Manifest,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? EstimatorChoices = null);
 
 public sealed record MetricSeries(string Name, IReadOnlyList<MetricPointDto> Points);
 

@@ -20,8 +20,9 @@ public sealed record DiagnosticsPlan(
     int Samples,
     ulong Seed);
 
-/// <summary>An estimator that applies to the plan's distribution, with its resolved parameters.</summary>
-public sealed record PlannedEstimator(EstimatorDefinition Definition, IReadOnlyDictionary<string, double> Parameters);
+/// <summary>An estimator that applies to the plan's distribution, with its resolved parameters (numbers and named choices).</summary>
+public sealed record PlannedEstimator(
+    EstimatorDefinition Definition, IReadOnlyDictionary<string, double> Parameters, IReadOnlyDictionary<string, string>? Choices = null);
 
 /// <summary>
 /// Checks a diagnostics request. Malformed or inconsistent fields are collected by field name (400); only a
@@ -251,7 +252,7 @@ public static class DiagnosticsValidator
                 distribution is { } d && !definition.AppliesTo(d)
                     ? $"'{definition.Name}' does not apply to {NameOf(d)} latents; it applies to {string.Join(", ", definition.Distributions.Select(NameOf))}."
                     : null)
-            .Select(e => new PlannedEstimator(e.Definition, e.Parameters.Values)));
+            .Select(e => new PlannedEstimator(e.Definition, e.Parameters.Values, RequestReading.ChoicesOrNull(e.Parameters))));
         return planned;
     }
 

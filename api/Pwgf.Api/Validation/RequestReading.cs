@@ -6,15 +6,17 @@ namespace Pwgf.Api.Validation;
 
 /// <summary>
 /// Reading the parts of a request that comparisons and diagnostics share: estimator entries (a name, or an object
-/// with a name and parameter values) and parameter values given as JSON.
+/// with a name and parameter values: numbers, booleans, or names for choice parameters) and parameter values given as JSON.
 /// </summary>
 internal static class RequestReading
 {
     private static bool TryReadEstimator(
-        JsonElement entry, string field, FieldProblems problems, out string name, out Dictionary<string, double> parameters)
+        JsonElement entry, string field, FieldProblems problems, out string name, out Dictionary<string, double> parameters,
+        out Dictionary<string, string> choices)
     {
         name = "";
         parameters = [];
+        choices = [];
         switch (entry.ValueKind)
         {
             case JsonValueKind.String:
@@ -29,7 +31,8 @@ internal static class RequestReading
                 }
                 name = nameElement.GetString()!;
                 int before = problems.Count;
-                parameters = ReadNumbers(properties, field, problems);
+                choices = properties.Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Key, p => p.Value.GetString()!);
+                parameters = ReadNumbers(properties.Where(p => p.Value.ValueKind != JsonValueKind.String).ToDictionary(), field, problems);
                 return problems.Count == before;
             default:
                 problems.Add(field, "An estimator is a name, or an object with a name and parameters.");
@@ -52,7 +55,7 @@ internal static class RequestReading
         for (int i = 0; i < entries.Count; i++)
         {
             string field = $"estimators[{i}]";
-            if (!TryReadEstimator(entries[i], field, problems, out string name, out var given)) continue;
+            if (!TryReadEstimator(entries[i], field, problems, out string name, out var given, out var choices)) continue;
 
             var definition = EstimatorRegistry.Find(name);
             if (definition is null)
@@ -65,7 +68,7 @@ internal static class RequestReading
                 problems.Add(field, reason);
                 continue;
             }
-            var parameters = definition.Resolve(given, out var parameterProblems);
+            var parameters = definition.Resolve(given, out var parameterProblems, choices);
             foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
             if (parameterProblems.Count > 0) continue;
 
@@ -129,11 +132,17 @@ internal static class RequestReading
     private static string Label(EstimatorDefinition definition, ParameterValues values)
     {
         var changed = definition.Parameters
-            .Where(p => values.Values[p.Name] != p.Default)
-            .Select(p => $"{p.Name}={values.Values[p.Name].ToString(CultureInfo.InvariantCulture)}")
+            .Select(p => p.Kind == ParameterKind.Choice
+                ? (values.Choice(p.Name) != p.DefaultChoice ? $"{p.Name}={values.Choice(p.Name)}" : null)
+                : (values.Values[p.Name] != p.Default ? $"{p.Name}={values.Values[p.Name].ToString(CultureInfo.InvariantCulture)}" : null))
+            .OfType<string>()
             .ToList();
         return changed.Count == 0 ? definition.Name : $"{definition.Name}({string.Join(",", changed)})";
     }
+
+    /// <summary>Resolved choice parameters, or null for an estimator without any (so stored JSON and hashes stay as before).</summary>
+    public static IReadOnlyDictionary<string, string>? ChoicesOrNull(ParameterValues values) =>
+        values.Choices.Count > 0 ? values.Choices : null;
 
     /// <summary>Echo at most a short prefix of user text back in messages.</summary>
     public static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
