@@ -9,10 +9,16 @@ public sealed record ConformanceProblem(string Key, LatentDistribution Distribut
 {
     public LatentFamily Family => LatentFamily.Of(Distribution);
 
+    /// <summary>One example's parameter shape: [dims] or [dims, classes].</summary>
+    public long[] Shape => Classes > 0 ? [Dims, Classes] : [Dims];
+
     public override string ToString() => Key;
 }
 
-/// <summary>Two parameter points per family, each with a separable (power) and a coupled (linear-square) objective.</summary>
+/// <summary>
+/// Two parameter points per family, each with a separable (power) and a coupled (linear-square) objective; the power-2
+/// and linear-square ones are quadratic, which the relaxations' references need.
+/// </summary>
 public static class ConformanceProblems
 {
     public static IReadOnlyList<ConformanceProblem> All { get; } =
@@ -33,19 +39,8 @@ public static class ConformanceProblems
 
     public static ConformanceProblem Get(string key) => All.Single(p => p.Key == key);
 
-    /// <summary>(estimator, problem) pairs for the estimators that satisfy <paramref name="filter"/>.</summary>
-    public static TheoryData<string, string> Pairs(Func<EstimatorDefinition, bool> filter, Func<ConformanceProblem, bool>? problems = null)
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var estimator in EstimatorRegistry.All.Where(filter))
-        {
-            foreach (var problem in All.Where(p => estimator.AppliesTo(p.Distribution) && (problems?.Invoke(p) ?? true)))
-            {
-                data.Add(estimator.Name, problem.Key);
-            }
-        }
-        return data;
-    }
+    public static IGradientEstimator BuildWith(string estimator, ConformanceProblem problem, EstimatorSetting setting) =>
+        EstimatorRegistry.Find(estimator)!.Build(problem.Distribution, setting.Numbers, setting.Choices);
 
     public static IGradientEstimator Build(string estimator, ConformanceProblem problem, Dictionary<string, double>? parameters = null) =>
         EstimatorRegistry.Find(estimator)!.Build(problem.Distribution, parameters ?? []);

@@ -6,125 +6,125 @@ using Pwgf.UnitTests.Support;
 namespace Pwgf.UnitTests.Estimators;
 
 /// <summary>
-/// Every estimator against exact gradients on small problems (fixed seeds, explicit tolerances). Means of per-sample
-/// estimates are compared in units of their own standard error.
+/// Every registered estimator's mean against its exact expected gradient, computed independently of its
+/// implementation (<see cref="ExpectationReferences"/>): the exact gradient for unbiased estimators, enumeration of
+/// the sample for those the sample determines, deterministic quadrature over the noise for the relaxations. Which
+/// estimators exist, which are unbiased and where each applies is pinned in <see cref="PinnedEstimators"/>, never
+/// read from the registry. Fixed seeds; means are compared in units of their own standard error.
 /// </summary>
 public sealed class ConformanceTests
 {
     private const int Samples = 100_000;
     private const double Tolerance = 5; // standard errors
 
-    public static TheoryData<string, string> UnbiasedPairs =>
-        ConformanceProblems.Pairs(e => e.Unbiased && e.Name != "exact");
+    public static TheoryData<string, string, string> ExpectationCases => Rows(PinnedEstimators.Cases());
 
-    public static TheoryData<string, string> EveryPair => ConformanceProblems.Pairs(_ => true);
+    public static TheoryData<string, string, string> RuleCases => Rows(PinnedEstimators.Cases().Where(c => c.Estimator.Rule is not null));
+
+    /// <summary>Each pinned estimator at its first setting on every problem of its families.</summary>
+    public static TheoryData<string, string> EveryPair
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var estimator in PinnedEstimators.Table)
+                foreach (var problem in ConformanceProblems.All.Where(p => estimator.Families.Contains(p.Distribution)))
+                    data.Add(estimator.Name, problem.Key);
+            return data;
+        }
+    }
 
     public static TheoryData<string> ProblemKeys => new(ConformanceProblems.All.Select(p => p.Key));
 
-    [Theory]
-    [MemberData(nameof(UnbiasedPairs))]
-    public void Unbiased_estimators_match_the_exact_gradient(string estimator, string problemKey)
+    [Fact]
+    public void The_registry_offers_exactly_the_pinned_estimators_with_their_flags_and_families()
     {
-        var problem = ConformanceProblems.Get(problemKey);
-        var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point, problem.Classes);
-
-        var summary = GradientSampling.Sample(ConformanceProblems.Build(estimator, problem), problem.Point, problem.Objective, Samples, 101, problem.Classes);
-
-        GradientSampling.AssertWithin(summary, exact, Tolerance, $"{estimator} on {problemKey}");
-    }
-
-    [Theory]
-    [MemberData(nameof(ProblemKeys))]
-    public void The_exact_reference_agrees_with_brute_force_enumeration(string problemKey)
-    {
-        var problem = ConformanceProblems.Get(problemKey);
-        var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point, problem.Classes);
-
-        for (int i = 0; i < problem.Point.Length; i++)
+        Assert.Equal(PinnedEstimators.Table.Select(e => e.Name).Order(), EstimatorRegistry.All.Select(e => e.Name).Order());
+        foreach (var pinned in PinnedEstimators.Table)
         {
-            const double h = 1e-5;
-            double[] up = [.. problem.Point], down = [.. problem.Point];
-            up[i] += h;
-            down[i] -= h;
-            double difference = (Expectation(problem, up) - Expectation(problem, down)) / (2 * h);
-            Assert.Equal(difference, exact[i], 1e-6);
+            var registered = EstimatorRegistry.Find(pinned.Name)!;
+            Assert.True(pinned.Unbiased == registered.Unbiased, $"{pinned.Name}: the registry says unbiased = {registered.Unbiased}");
+            Assert.Equal(pinned.Families.Order(), registered.Distributions.Order());
         }
-        Assert.Equal(Expectation(problem, problem.Point),
-            problem.Objective.Expectation(problem.Family, TorchSharp.torch.tensor(problem.Point).reshape(Shape(problem))).item<double>(), 1e-10);
-    }
-
-    [Theory]
-    [MemberData(nameof(ProblemKeys))]
-    public void St_matches_its_derived_expectation(string problemKey)
-    {
-        // ST's mean is E[grad_z f(z)] at exact samples, pushed through the mean's Jacobian:
-        // p (1 - p) for a logit, lambda for a log-rate, J(pi)^T = diag(pi) - pi pi^T for categorical logits.
-        var problem = ConformanceProblems.Get(problemKey);
-        var expected = Enumeration.ExpectedSampleGradient(problem.Family, problem.Objective, problem.Point, problem.Dims, problem.Classes);
-        var derived = ThroughMeanJacobian(problem, expected);
-
-        var summary = GradientSampling.Sample(ConformanceProblems.Build("st", problem), problem.Point, problem.Objective, Samples, 202, problem.Classes);
-
-        GradientSampling.AssertWithin(summary, derived, Tolerance, $"st on {problemKey}");
-    }
-
-    [Theory]
-    [InlineData("bernoulli-a-power")]
-    [InlineData("bernoulli-b-linear")]
-    [InlineData("categorical-a-linear")]
-    public void Pwgf_is_straight_through_for_bernoulli_and_categorical(string problemKey)
-    {
-        var problem = ConformanceProblems.Get(problemKey);
-        var pwgf = GradientSampling.Sample(ConformanceProblems.Build("pwgf", problem), problem.Point, problem.Objective, 1000, 5, problem.Classes);
-        var st = GradientSampling.Sample(ConformanceProblems.Build("st", problem), problem.Point, problem.Objective, 1000, 5, problem.Classes);
-
-        Assert.Equal(st.Mean, pwgf.Mean);
-        Assert.Equal(st.Variance, pwgf.Variance);
-    }
-
-    [Theory]
-    [InlineData("poisson-a-power")]
-    [InlineData("poisson-a-linear")]
-    [InlineData("poisson-b-power")]
-    [InlineData("poisson-b-linear")]
-    public void Poisson_pwgf_is_unbiased_on_quadratic_objectives_and_its_preconditioned_form_rescales_it(string problemKey)
-    {
-        var problem = ConformanceProblems.Get(problemKey);
-        var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point);
-
-        var plain = GradientSampling.Sample(ConformanceProblems.Build("pwgf", problem), problem.Point, problem.Objective, Samples, 303);
-        var preconditioned = GradientSampling.Sample(
-            ConformanceProblems.Build("pwgf", problem, new() { ["preconditioned"] = 1 }), problem.Point, problem.Objective, Samples, 304);
-
-        GradientSampling.AssertWithin(plain, exact, Tolerance, "pwgf");
-        var metric = problem.Point.Select(eta => 1 / (1 + 1 / (4 * Math.Exp(eta)))).ToArray();
-        GradientSampling.AssertWithin(preconditioned, [.. exact.Select((g, i) => g * metric[i])], Tolerance, "preconditioned pwgf");
-    }
-
-    [Theory]
-    [InlineData("bernoulli-a-power")]
-    [InlineData("bernoulli-a-linear")]
-    [InlineData("bernoulli-b-linear")]
-    public void Reinmax_is_unbiased_at_temperature_one_on_quadratic_bernoulli_objectives(string problemKey)
-    {
-        var problem = ConformanceProblems.Get(problemKey);
-        var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point);
-
-        var summary = GradientSampling.Sample(ConformanceProblems.Build("reinmax", problem, new() { ["temperature"] = 1 }), problem.Point, problem.Objective, Samples, 404);
-
-        GradientSampling.AssertWithin(summary, exact, Tolerance, "reinmax at tau = 1");
     }
 
     [Fact]
-    public void Reinmax_is_detectably_biased_at_temperature_one_point_three()
+    public void Every_estimator_has_its_expectation_checked_on_three_problems_of_each_family_it_applies_to()
     {
-        var problem = ConformanceProblems.Get("bernoulli-a-linear");
-        var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point);
+        var cases = PinnedEstimators.Cases().ToList();
+        foreach (var estimator in PinnedEstimators.Table)
+        {
+            foreach (var family in estimator.Families)
+            {
+                int problems = cases.Where(c => c.Estimator == estimator && c.Problem.Distribution == family).Select(c => c.Problem.Key).Distinct().Count();
+                Assert.True(problems >= 3, $"{estimator.Name} is checked on {problems} {family} problems");
+            }
+            Assert.All(estimator.Settings, setting => Assert.Contains(cases, c => c.Estimator == estimator && c.Setting == setting));
+        }
+    }
 
-        var summary = GradientSampling.Sample(ConformanceProblems.Build("reinmax", problem, new() { ["temperature"] = 1.3 }), problem.Point, problem.Objective, Samples, 405);
+    [Theory]
+    [MemberData(nameof(ExpectationCases))]
+    public void Each_estimator_mean_matches_its_independently_computed_expectation(string estimator, string setting, string problemKey)
+    {
+        var pinned = PinnedEstimators.Get(estimator);
+        var chosen = pinned.Settings.Single(s => s.Label == setting);
+        var problem = ConformanceProblems.Get(problemKey);
+        var expected = pinned.Reference(problem, chosen);
 
-        double largest = exact.Select((g, i) => Math.Abs(summary.Mean[i] - g) / summary.StandardError[i]).Max();
-        Assert.True(largest > 10, $"reinmax at tau = 1.3 is within {largest:F1} standard errors of exact on every coordinate");
+        ulong seed = (ulong)$"{estimator}/{setting}/{problemKey}".Sum(c => c * 131);
+        var summary = GradientSampling.Sample(ConformanceProblems.BuildWith(estimator, problem, chosen), problem.Point, problem.Objective, pinned.Samples, seed, problem.Classes);
+
+        // The quadrature references are accurate to far better than 1e-8 relative; the slack only absorbs rounding.
+        GradientSampling.AssertWithin(summary, expected, Tolerance, $"{estimator}({setting}) on {problemKey}", slack: 1e-9 + 1e-7 * expected.Max(Math.Abs));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleCases))]
+    public void Estimators_the_sample_determines_follow_their_rule_sample_by_sample(string estimator, string setting, string problemKey)
+    {
+        var pinned = PinnedEstimators.Get(estimator);
+        var chosen = pinned.Settings.Single(s => s.Label == setting);
+        var problem = ConformanceProblems.Get(problemKey);
+        var rule = pinned.Rule!(problem.Distribution, chosen);
+        var built = ConformanceProblems.BuildWith(estimator, problem, chosen);
+        int width = Math.Max(problem.Classes, 1), size = problem.Point.Length;
+        const int draws = 300;
+
+        var recording = new RecordingObjective(problem.Objective);
+        var estimates = GradientSampling.PerSample(built, problem.Point, recording, draws, 77, problem.Classes);
+        var samples = recording.Inputs;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var sampleGradients = Enumeration.SampleGradients(problem.Family, problem.Objective,
+            TorchSharp.torch.tensor(samples).reshape([draws, .. problem.Shape])).data<double>().ToArray();
+        for (int n = 0; n < draws; n++)
+        {
+            for (int d = 0; d < problem.Dims; d++)
+            {
+                var range = (n * size + d * width)..(n * size + (d + 1) * width);
+                var expected = rule(problem.Point[(d * width)..((d + 1) * width)], samples[range], sampleGradients[range]);
+                for (int k = 0; k < width; k++)
+                {
+                    double actual = estimates[n][d * width + k];
+                    Assert.True(Math.Abs(actual - expected[k]) <= 1e-10 * (1 + Math.Abs(expected[k])),
+                        $"{estimator}({setting}) draw {n}, coordinate {d * width + k}: {actual:G10} vs {expected[k]:G10}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ProblemKeys))]
+    public void The_objectives_exact_expectation_agrees_with_brute_force_enumeration(string problemKey)
+    {
+        // Diagnostics and the exact estimator use the objectives' own expectation; enumeration checks it.
+        var problem = ConformanceProblems.Get(problemKey);
+        var library = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point, problem.Classes);
+        var enumerated = Enumeration.ExactGradient(problem.Family, problem.Objective, problem.Point, problem.Dims, problem.Classes);
+
+        for (int i = 0; i < problem.Point.Length; i++) Assert.Equal(enumerated[i], library[i], 1e-9);
+        Assert.Equal(Expectation(problem, problem.Point),
+            problem.Objective.Expectation(problem.Family, TorchSharp.torch.tensor(problem.Point).reshape(problem.Shape)).item<double>(), 1e-10);
     }
 
     [Theory]
@@ -158,7 +158,7 @@ public sealed class ConformanceTests
         var problem = ConformanceProblems.Get(problemKey);
         var constant = new LinearSquareObjective(new double[problem.Dims], 1.5); // f = 1.5^2 whatever z is
 
-        var summary = GradientSampling.Sample(ConformanceProblems.Build(estimator, problem), problem.Point, constant, 20_000, 606, problem.Classes);
+        var summary = GradientSampling.Sample(ConformanceProblems.BuildWith(estimator, problem, PinnedEstimators.Get(estimator).Settings[0]), problem.Point, constant, 4_000, 606, problem.Classes);
 
         GradientSampling.AssertWithin(summary, new double[problem.Point.Length], Tolerance, estimator);
         if (estimator is not ("reinforce" or "rebar" or "relax"))
@@ -174,7 +174,7 @@ public sealed class ConformanceTests
     {
         var problem = ConformanceProblems.Get(problemKey);
         var counting = new CountingObjective(problem.Objective);
-        var built = ConformanceProblems.Build(estimator, problem);
+        var built = ConformanceProblems.BuildWith(estimator, problem, PinnedEstimators.Get(estimator).Settings[0]);
 
         GradientSampling.Sample(built, problem.Point, counting, 64, 7, problem.Classes);
 
@@ -193,7 +193,7 @@ public sealed class ConformanceTests
         var built = ConformanceProblems.Build(estimator, problem, new() { ["temperature"] = 0.01 });
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var generator = new TorchSharp.torch.Generator(707);
-        var rows = TorchSharp.torch.tensor(problem.Point).reshape(Shape(problem)).unsqueeze(0).expand([Samples, .. Shape(problem)]);
+        var rows = TorchSharp.torch.tensor(problem.Point).reshape(problem.Shape).unsqueeze(0).expand([Samples, .. problem.Shape]);
 
         var values = built.Surrogate(rows, problem.Objective, generator);
 
@@ -209,8 +209,9 @@ public sealed class ConformanceTests
     public void Gumbel_rao_keeps_the_mean_of_st_gumbel_softmax_and_lowers_its_variance(string problemKey)
     {
         var problem = ConformanceProblems.Get(problemKey);
-        var straight = GradientSampling.Sample(ConformanceProblems.Build("st-gumbel-softmax", problem), problem.Point, problem.Objective, Samples, 808, problem.Classes);
-        var rao = GradientSampling.Sample(ConformanceProblems.Build("gumbel-rao", problem, new() { ["draws"] = 20 }), problem.Point, problem.Objective, Samples, 809, problem.Classes);
+        const int samples = 40_000;
+        var straight = GradientSampling.Sample(ConformanceProblems.Build("st-gumbel-softmax", problem), problem.Point, problem.Objective, samples, 808, problem.Classes);
+        var rao = GradientSampling.Sample(ConformanceProblems.Build("gumbel-rao", problem, new() { ["draws"] = 10 }), problem.Point, problem.Objective, samples, 809, problem.Classes);
 
         for (int i = 0; i < problem.Point.Length; i++)
         {
@@ -228,7 +229,8 @@ public sealed class ConformanceTests
         var problem = ConformanceProblems.Get("bernoulli-a-linear");
         var exact = GradientSampling.Exact(problem.Objective, problem.Family, problem.Point);
         using var tuned = (ISelfTuningEstimator)ConformanceProblems.Build(estimator, problem, new() { ["tuningRate"] = 0.05 });
-        var before = GradientSampling.Sample(tuned, problem.Point, problem.Objective, Samples, 909);
+        const int samples = 40_000;
+        var before = GradientSampling.Sample(tuned, problem.Point, problem.Objective, samples, 909);
 
         using (var generator = new TorchSharp.torch.Generator(910))
         {
@@ -239,46 +241,19 @@ public sealed class ConformanceTests
                 tuned.Tune(tuned.Surrogate(rows, problem.Objective, generator), rows);
             }
         }
-        var after = GradientSampling.Sample(tuned, problem.Point, problem.Objective, Samples, 911);
+        var after = GradientSampling.Sample(tuned, problem.Point, problem.Objective, samples, 911);
 
         GradientSampling.AssertWithin(after, exact, Tolerance, $"tuned {estimator}");
         Assert.True(after.Variance.Sum() < before.Variance.Sum(), $"variance {before.Variance.Sum():G4} -> {after.Variance.Sum():G4}");
     }
 
+    private static TheoryData<string, string, string> Rows(IEnumerable<(PinnedEstimator Estimator, EstimatorSetting Setting, ConformanceProblem Problem)> cases)
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var (estimator, setting, problem) in cases) data.Add(estimator.Name, setting.Label, problem.Key);
+        return data;
+    }
+
     private static double Expectation(ConformanceProblem problem, double[] point) =>
         Enumeration.Expectation(problem.Family, problem.Objective, point, problem.Dims, problem.Classes);
-
-    private static long[] Shape(ConformanceProblem problem) =>
-        problem.Classes > 0 ? [problem.Dims, problem.Classes] : [problem.Dims];
-
-    private static double[] ThroughMeanJacobian(ConformanceProblem problem, double[] sampleGradient)
-    {
-        var result = new double[problem.Point.Length];
-        switch (problem.Distribution)
-        {
-            case LatentDistribution.Bernoulli:
-                for (int i = 0; i < result.Length; i++)
-                {
-                    double p = 1 / (1 + Math.Exp(-problem.Point[i]));
-                    result[i] = sampleGradient[i] * p * (1 - p);
-                }
-                break;
-            case LatentDistribution.Poisson:
-                for (int i = 0; i < result.Length; i++) result[i] = sampleGradient[i] * Math.Exp(problem.Point[i]);
-                break;
-            default:
-                int k = problem.Classes;
-                for (int d = 0; d < problem.Dims; d++)
-                {
-                    var logits = problem.Point.AsSpan(d * k, k).ToArray();
-                    var pi = logits.Select(x => Math.Exp(x - logits.Max())).ToArray();
-                    double total = pi.Sum();
-                    for (int a = 0; a < k; a++) pi[a] /= total;
-                    double weighted = Enumerable.Range(0, k).Sum(b => pi[b] * sampleGradient[d * k + b]);
-                    for (int a = 0; a < k; a++) result[d * k + a] = pi[a] * (sampleGradient[d * k + a] - weighted);
-                }
-                break;
-        }
-        return result;
-    }
 }

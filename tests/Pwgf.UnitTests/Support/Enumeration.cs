@@ -52,13 +52,56 @@ public static class Enumeration
         return (objective.Evaluate(family, states) * probabilities).sum().item<double>();
     }
 
-    /// <summary>E[grad_z f(z)] at exact samples, by enumeration: [dims(, K)] flattened.</summary>
-    public static double[] ExpectedSampleGradient(LatentFamily family, IObjective objective, double[] point, int dims, int classes)
+    /// <summary>
+    /// The exact gradient of E f with respect to the point, by differentiating the enumerated sum
+    /// sum_z P(z) f(z), P written out here from each family's mass function: [dims(, K)] flattened.
+    /// </summary>
+    public static double[] ExactGradient(LatentFamily family, IObjective objective, double[] point, int dims, int classes)
     {
+        using var scope = NewDisposeScope();
+        var (states, _) = States(family, point, dims, classes);
+        var leaf = tensor(point, dtype: float64).requires_grad_(true);
+        var logMass = family.Distribution switch
+        {
+            LatentDistribution.Bernoulli =>
+                (states * nn.functional.logsigmoid(leaf) + (1 - states) * nn.functional.logsigmoid(-leaf)).sum(-1),
+            LatentDistribution.Categorical => (states * leaf.reshape(dims, classes).log_softmax(-1)).sum([-2, -1]),
+            _ => (states * leaf - leaf.exp() - (states + 1).lgamma()).sum(-1),
+        };
+        var expected = (logMass.exp() * objective.Evaluate(family, states).detach()).sum();
+        return autograd.grad([expected], [leaf])[0].data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// E[g] of a per-sample rule by enumeration: sum over every joint state of P(z) times the rule applied to each
+    /// coordinate with grad_z f(z) at that state. Flattened like the point.
+    /// </summary>
+    public static double[] ExpectedRule(LatentFamily family, IObjective objective, double[] point, int dims, int classes, CoordinateRule rule)
+    {
+        using var scope = NewDisposeScope();
         var (states, probabilities) = States(family, point, dims, classes);
-        states.requires_grad_(true);
-        var gradient = autograd.grad([(objective.Evaluate(family, states) * probabilities).sum()], [states])[0];
-        return gradient.sum([0]).flatten().data<double>().ToArray();
+        int width = Math.Max(classes, 1);
+        var values = states.data<double>().ToArray();
+        var gradients = SampleGradients(family, objective, states).data<double>().ToArray();
+        var mass = probabilities.data<double>().ToArray();
+        var expected = new double[point.Length];
+        for (int n = 0; n < mass.Length; n++)
+        {
+            for (int d = 0; d < dims; d++)
+            {
+                int at = (n * dims + d) * width;
+                var g = rule(point[(d * width)..((d + 1) * width)], values[at..(at + width)], gradients[at..(at + width)]);
+                for (int k = 0; k < width; k++) expected[d * width + k] += mass[n] * g[k];
+            }
+        }
+        return expected;
+    }
+
+    /// <summary>grad_z f at each row of <paramref name="samples"/> (rows are independent): same shape as the samples.</summary>
+    public static Tensor SampleGradients(LatentFamily family, IObjective objective, Tensor samples)
+    {
+        var leaf = samples.detach().clone().requires_grad_(true);
+        return autograd.grad([objective.Evaluate(family, leaf).sum()], [leaf])[0];
     }
 
     private static double[] OneHot(List<double> classIndices, int classes)
