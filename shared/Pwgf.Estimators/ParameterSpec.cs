@@ -9,7 +9,7 @@ public enum ParameterKind
     /// <summary>A list of numbers, each within [Minimum, Maximum]; optional, empty when not given.</summary>
     NumberList,
 
-    /// <summary>One of a fixed set of names (a dataset, an architecture).</summary>
+    /// <summary>One of a fixed set of names (a dataset, an architecture, pwgf's projection).</summary>
     Choice,
 }
 
