@@ -11,14 +11,14 @@ namespace Pwgf.Statistics;
 /// <param name="Count">Finite values, the ones the moments are taken over.</param>
 /// <param name="Diverged">Values left out because they are not finite.</param>
 /// <param name="Mean">Mean of the finite values; null when there are none.</param>
-/// <param name="StandardDeviation">Sample standard deviation (divisor n - 1); null below two finite values.</param>
-public sealed record SeedSummary(int Count, int Diverged, double? Mean, double? StandardDeviation)
+/// <param name="Variance">Sample variance (divisor n - 1); null below two finite values.</param>
+public sealed record SeedSummary(int Count, int Diverged, double? Mean, double? Variance)
 {
     /// <summary>Standard error of <see cref="Mean"/>: the sample standard deviation over sqrt(n); null below two values.</summary>
-    public double? StandardError => StandardDeviation is { } sd ? sd / Math.Sqrt(Count) : null;
+    public double? StandardError => Variance is { } v ? Math.Sqrt(v / Count) : null;
 
-    /// <summary>Sample variance (divisor n - 1); null below two finite values.</summary>
-    public double? Variance => StandardDeviation is { } sd ? sd * sd : null;
+    /// <summary>Sample standard deviation; null below two finite values.</summary>
+    public double? StandardDeviation => Variance is { } v ? Math.Sqrt(v) : null;
 
     /// <summary>Every seed gave a number, and at least one did.</summary>
     public bool AllFinite => Count > 0 && Diverged == 0;
@@ -38,6 +38,6 @@ public sealed record SeedSummary(int Count, int Diverged, double? Mean, double? 
         double mean = finite.Average();
         if (finite.Count == 1) return new SeedSummary(1, diverged, mean, null);
         double squares = finite.Sum(x => (x - mean) * (x - mean));
-        return new SeedSummary(finite.Count, diverged, mean, Math.Sqrt(squares / (finite.Count - 1)));
+        return new SeedSummary(finite.Count, diverged, mean, squares / (finite.Count - 1));
     }
 }

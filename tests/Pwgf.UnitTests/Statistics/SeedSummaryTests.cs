@@ -15,7 +15,7 @@ public sealed class SeedSummaryTests
         // Sample variance ((1 - 2)^2 + 0 + (3 - 2)^2) / 2 = 1.
         Assert.Equal((3, 0), (summary.Count, summary.Diverged));
         Assert.Equal(2.0, summary.Mean!.Value, Tolerance);
-        Assert.Equal(1.0, summary.StandardDeviation!.Value, Tolerance);
+        Assert.Equal(1.0, summary.Variance!.Value, Tolerance);
         Assert.Equal(1 / Math.Sqrt(3), summary.StandardError!.Value, Tolerance);
         Assert.True(summary.AllFinite);
     }

@@ -19,6 +19,8 @@ c = [10.0, 10.5, 9.5]
 d = [10.2, 10.1, 10.3, 9.9, 10.0, 10.4]
 res = stats.ttest_ind(c, d, equal_var=False)
 print(f"welch2 t={res.statistic!r} p={res.pvalue!r}")
+res = stats.ttest_ind([1.0, 1.2, 1.1], [1.05, 1.25, 1.15], equal_var=False)
+print(f"summary pair t={res.statistic!r} p={res.pvalue!r}")
 # Far into the tail: p far below what 1 - CDF could show.
 e = [1.0, 1.001, 0.999, 1.0005, 0.9995]
 f = [2.0, 2.001, 1.999, 2.0005, 1.9995]
