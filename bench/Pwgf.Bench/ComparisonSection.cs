@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using static Pwgf.Bench.ReportFormat;
 
@@ -18,8 +17,9 @@ public static class ComparisonSection
         int seeds = outcome.Spec.Seeds.Count;
 
         text.AppendLine($"Mean ± standard error across seeds of the value at the last step; rank by the mean of " +
-                        $"{Label(roles.Score)} (1 is lowest, the best). Comparison `{outcome.Id}`, {Duration(TimeSpan.FromSeconds(outcome.Seconds))} " +
-                        "from submission to its last run.");
+                        $"{Label(roles.Score)} (1 is lowest, the best), as a group of the ranks that the significant differences " +
+                        $"allow (\"1-2, not resolved\": the order of the two is noise). Comparison `{outcome.Id}`, " +
+                        $"{Duration(TimeSpan.FromSeconds(outcome.Seconds))} from submission to its last run.");
         text.AppendLine();
 
         var header = new List<string> { "rank", "estimator", Label(roles.Score) };
@@ -32,11 +32,11 @@ public static class ComparisonSection
 
         foreach (var row in rows.OrderBy(r => r.Rank ?? int.MaxValue))
         {
-            var cells = new List<string> { row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "-", $"`{row.Estimator}`", Format(row.Score) };
+            var cells = new List<string> { RankGroup(row.Standing), $"`{row.Estimator}`", Format(row.Score) };
             if (optimum is not null) cells.Add(Format(row.Score with { Mean = row.Score.Mean - optimum.Value }));
             cells.AddRange(row.AlsoFinal.Select(value => Format(value)));
             cells.AddRange(row.AtStart.Select(value => Format(value)));
-            cells.Add(Format(row.Variance, scientific: !roles.VarianceIsNaturalLog));
+            cells.Add(roles.VarianceIsNaturalLog ? Format(row.Variance) : FormatGeometric(row.Variance));
             cells.Add(Format(row.StepsPerSecond));
             string counted = row.Succeeded == seeds ? $"{seeds}" : $"{row.Succeeded} of {row.Runs} succeeded";
             cells.Add(row.Diverged > 0 ? $"{counted}, {row.Diverged} diverged" : counted);

@@ -1,3 +1,4 @@
+using Pwgf.Statistics;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -20,7 +21,7 @@ public static class ExperimentPlots
 
     /// <summary>What one figure shows: a metric, mapped onto the axis by <paramref name="Transform"/>.</summary>
     private sealed record Plan(string Metric, string FileSuffix, string Title, string YLabel, string Caption,
-        Func<double, double>? Transform, bool LogScale, ReferenceLine? Reference);
+        Func<double, double?>? Transform, bool LogScale, ReferenceLine? Reference);
 
     /// <summary>Draws every figure of one comparison into <paramref name="directory"/>.</summary>
     public static IReadOnlyList<Figure> Draw(ComparisonOutcome outcome, string directory, ReferenceLine? scoreReference)
@@ -55,13 +56,13 @@ public static class ExperimentPlots
             double optimum = scoreReference.Value;
             yield return new Plan(roles.Score, $"{roles.Score}-gap", $"{roles.Score} above the optimum", $"{roles.Score} - optimum (log scale)",
                 $"{roles.Score} minus the {scoreReference.Label} against the step, log scale ({logBand})",
-                x => Math.Log10(x - optimum), true, null);
+                x => SeedScales.Log10(x - optimum), true, null);
         }
 
         string variance = roles.VarianceIsNaturalLog ? "gradient variance" : roles.Variance;
         yield return new Plan(roles.Variance, roles.Variance, variance, $"{variance} (log scale)",
             $"{variance} against the step, log scale ({logBand})",
-            roles.VarianceIsNaturalLog ? x => x / Math.Log(10) : Math.Log10, true, null);
+            roles.VarianceIsNaturalLog ? SeedScales.Log10OfNaturalLog : SeedScales.Log10, true, null);
     }
 
     private static void Save(IReadOnlyList<EstimatorCurve> curves, string path, string title, string yLabel, bool logScale, ReferenceLine? reference)

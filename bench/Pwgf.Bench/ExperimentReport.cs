@@ -155,8 +155,11 @@ public static class ExperimentReport
         text.AppendLine("- Only succeeded runs count. Per estimator: the mean over seeds and its standard error, the sample standard " +
                         "deviation over sqrt(n); a value that is not finite (a diverged run) is left out and counted in the last column.");
         text.AppendLine("- Curves: the same mean and standard error at every step that all the estimator's succeeded seeds recorded. " +
-                        "Variances are averaged as logarithms, the scale they are plotted on (a geometric mean over seeds).");
-        text.AppendLine("- Rank: by the mean final score, lowest first; ties share a rank.");
+                        "Variances are averaged as logarithms, the scale they are plotted on (a geometric mean over seeds), in the " +
+                        "table too (geometric mean ×/÷ the factor of one standard error of the log).");
+        text.AppendLine("- Rank: by the mean final score, lowest first; ties share a rank, and an estimator with a diverged run ranks " +
+                        "last. Every pair of estimators is compared by Welch's t-test on the final scores, Holm-adjusted over all " +
+                        "pairs at 0.05; the rank column shows every rank the significant differences allow (docs/reading-results.md).");
         text.AppendLine();
     }
 

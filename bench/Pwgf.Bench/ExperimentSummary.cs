@@ -1,21 +1,29 @@
+using Pwgf.Statistics;
+
 namespace Pwgf.Bench;
 
 /// <summary>
 /// One estimator of a comparison, summarised across its seeds: only succeeded runs count, and a run whose final
-/// value is not finite (diverged) counts in <see cref="Diverged"/> instead of the mean.
+/// value is not finite (diverged) counts in <see cref="Diverged"/> instead of the mean, and ranks the estimator last.
+/// The final variance is summarised as log10 values (a geometric mean) when the metric stores the variance itself,
+/// as stored when it stores its natural log (<see cref="MetricRoles.VarianceIsNaturalLog"/>). The standing holds the
+/// rank, its group and the estimators not resolved from this one (<see cref="Pairwise"/>).
 /// </summary>
 public sealed record EstimatorRow(
     string Estimator,
     int Runs,
     int Succeeded,
     int Diverged,
-    MeanAndError Score,
-    IReadOnlyList<MeanAndError> AlsoFinal,
-    IReadOnlyList<MeanAndError> AtStart,
-    MeanAndError Variance,
-    MeanAndError StepsPerSecond,
-    MeanAndError WallSeconds,
-    int? Rank);
+    SeedSummary Score,
+    IReadOnlyList<SeedSummary> AlsoFinal,
+    IReadOnlyList<SeedSummary> AtStart,
+    SeedSummary Variance,
+    SeedSummary StepsPerSecond,
+    SeedSummary WallSeconds,
+    Standing Standing)
+{
+    public int? Rank => Standing.Rank;
+}
 
 /// <summary>One curve of a figure: an estimator's across-seed mean with its standard-error band.</summary>
 public sealed record EstimatorCurve(string Estimator, int Seeds, IReadOnlyList<BandPoint> Band);
@@ -25,38 +33,48 @@ public static class ExperimentSummary
     public static IReadOnlyList<EstimatorRow> Rows(ComparisonOutcome outcome)
     {
         var roles = outcome.Spec.Metrics;
-        var rows = Estimators(outcome).Select(estimator =>
+        var estimators = Estimators(outcome);
+        var finalScores = estimators.Select(estimator =>
+        {
+            var scores = outcome.RunsOf(estimator).Where(r => r.Succeeded).Select(r => MetricSeries.Final(r.Series(roles.Score)));
+            return (Estimator: estimator, Score: SeedSummary.Of(scores.OfType<double>()));
+        }).ToList();
+        var standings = Pairwise.Compare(finalScores).Standings;
+
+        return [.. estimators.Select((estimator, i) =>
         {
             var runs = outcome.RunsOf(estimator);
             var succeeded = runs.Where(r => r.Succeeded).ToList();
-            var scores = succeeded.Select(r => SeedStatistics.Final(r.Series(roles.Score))).ToList();
+            var scores = succeeded.Select(r => MetricSeries.Final(r.Series(roles.Score))).ToList();
             return new EstimatorRow(
                 estimator,
                 runs.Count,
                 succeeded.Count,
                 scores.Count(s => s is not { } value || !double.IsFinite(value)),
-                SeedStatistics.Of(scores.OfType<double>()),
+                finalScores[i].Score,
                 [.. roles.AlsoFinal.Select(name => FinalAcross(succeeded, name))],
-                [.. roles.AtStart.Select(name => SeedStatistics.Of(succeeded.Select(r => SeedStatistics.First(r.Series(name))).OfType<double>()))],
-                FinalAcross(succeeded, roles.Variance),
-                SeedStatistics.Of(succeeded.Select(r => r.StepsPerSecond).OfType<double>()),
-                SeedStatistics.Of(succeeded.Select(r => r.WallSeconds).OfType<double>()),
-                Rank: null);
-        }).ToList();
-
-        var ranks = SeedStatistics.Ranks([.. rows.Select(r => r.Score.Mean)]);
-        return [.. rows.Select((row, i) => row with { Rank = ranks[i] })];
+                [.. roles.AtStart.Select(name => SeedSummary.Of(succeeded.Select(r => MetricSeries.First(r.Series(name))).OfType<double>()))],
+                FinalAcross(succeeded, roles.Variance, roles.VarianceIsNaturalLog ? SeedScales.Linear : SeedScales.Log10),
+                SeedSummary.Of(succeeded.Select(r => r.StepsPerSecond).OfType<double>()),
+                SeedSummary.Of(succeeded.Select(r => r.WallSeconds).OfType<double>()),
+                standings[i]);
+        })];
     }
 
     /// <summary>
     /// The across-seed curve of a metric for every estimator (succeeded runs only), after mapping every value through
-    /// <paramref name="transform"/>, e.g. to the log10 scale a variance is plotted on (see <see cref="SeedStatistics.Band"/>).
+    /// <paramref name="toScale"/>, e.g. to the log10 scale a variance is plotted on. Only steps at which every seed
+    /// has a value are kept: a curve that stops early or diverges shortens the band rather than silently changing the
+    /// seeds it averages.
     /// </summary>
-    public static IReadOnlyList<EstimatorCurve> Curves(ComparisonOutcome outcome, string metric, Func<double, double>? transform = null) =>
+    public static IReadOnlyList<EstimatorCurve> Curves(ComparisonOutcome outcome, string metric, Func<double, double?>? toScale = null) =>
         [.. Estimators(outcome).Select(estimator =>
         {
             var seeds = outcome.RunsOf(estimator).Where(r => r.Succeeded).Select(r => r.Series(metric)).Where(s => s.Count > 0).ToList();
-            return new EstimatorCurve(estimator, seeds.Count, SeedStatistics.Band(seeds, transform));
+            var band = SeedBand.Of(seeds.Select(series => series.Select(p => (p.Step, p.Value))), toScale)
+                .Where(point => point.Seeds == seeds.Count)
+                .ToList();
+            return new EstimatorCurve(estimator, seeds.Count, band);
         }).Where(curve => curve.Band.Count > 0)];
 
     /// <summary>
@@ -86,6 +104,10 @@ public static class ExperimentSummary
     public static IReadOnlyList<string> Estimators(ComparisonOutcome outcome) =>
         [.. outcome.Runs.Select(r => r.Estimator).Distinct()];
 
-    private static MeanAndError FinalAcross(IEnumerable<RunResult> runs, string metric) =>
-        SeedStatistics.Of(runs.Select(r => SeedStatistics.Final(r.Series(metric))).OfType<double>());
+    /// <summary>The final values across seeds, on the given scale; values it cannot hold count as diverged.</summary>
+    private static SeedSummary FinalAcross(IEnumerable<RunResult> runs, string metric, Func<double, double?>? toScale = null) =>
+        SeedSummary.Of(runs
+            .Select(r => MetricSeries.Final(r.Series(metric)))
+            .OfType<double>()
+            .Select(value => (toScale ?? SeedScales.Linear)(value) ?? double.NaN));
 }

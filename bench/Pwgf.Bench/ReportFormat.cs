@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pwgf.Statistics;
 
 namespace Pwgf.Bench;
 
@@ -21,22 +22,31 @@ public static class ReportFormat
 
     /// <summary>
     /// "mean ± error", the error to two significant digits and the mean to the same decimals (nothing finer than the
-    /// error can resolve); five significant digits without an error; scientific notation for quantities spanning
-    /// decades (variances).
+    /// error can resolve); five significant digits without an error.
     /// </summary>
-    public static string Format(MeanAndError value, bool scientific = false)
+    public static string Format(SeedSummary value)
     {
         if (value.Mean is not { } mean) return "-";
-        if (scientific)
-        {
-            string shown = mean.ToString("0.00e+00", CultureInfo.InvariantCulture);
-            return value.StandardError is { } e ? $"{shown} ± {e.ToString("0.0e+00", CultureInfo.InvariantCulture)}" : shown;
-        }
         if (value.StandardError is not { } error || !(error > 0)) return mean.ToString("G5", CultureInfo.InvariantCulture);
         int decimals = Math.Clamp(1 - (int)Math.Floor(Math.Log10(error)), 0, 8);
         string format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
         return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {error.ToString(format, CultureInfo.InvariantCulture)}";
     }
+
+    /// <summary>
+    /// A quantity spanning decades (a variance) summarised as log10 values: its geometric mean in scientific notation
+    /// and the factor one standard error of the log multiplies and divides it by, "1.23e-03 ×/÷ 1.4".
+    /// </summary>
+    public static string FormatGeometric(SeedSummary log10Values)
+    {
+        if (log10Values.Mean is not { } mean) return "-";
+        string shown = Math.Pow(10, mean).ToString("0.00e+00", CultureInfo.InvariantCulture);
+        return log10Values.StandardError is { } e ? $"{shown} ×/÷ {Math.Pow(10, e).ToString("0.0#", CultureInfo.InvariantCulture)}" : shown;
+    }
+
+    /// <summary>The rank as the tests read it: "1" when resolved, "1-2, not resolved" when the tests allow a range.</summary>
+    public static string RankGroup(Standing standing) =>
+        standing.RankGroup is not { } group ? "-" : standing.Resolved ? group : $"{group}, not resolved";
 
     public static string Number(double? value, string format) =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "unknown";

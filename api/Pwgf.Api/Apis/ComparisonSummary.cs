@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
+using Pwgf.Statistics;
 using Pwgf.Training;
 
 namespace Pwgf.Api.Apis;
@@ -14,11 +15,14 @@ namespace Pwgf.Api.Apis;
 /// <param name="ScoreAtBestStep">The score metric at <paramref name="BestStep"/>.</param>
 public sealed record RunScore(string Estimator, bool Succeeded, double? FinalScore, int? BestStep = null, double? ScoreAtBestStep = null);
 
+/// <summary>The summary of a comparison: one entry per estimator in request order, and every pair compared.</summary>
+public sealed record SummaryAndPairs(IReadOnlyList<EstimatorSummary> Estimators, IReadOnlyList<PairwiseDifference> Pairwise);
+
 /// <summary>The per-estimator summary of a comparison: the scores of its runs read in two queries, then aggregated.</summary>
 public static class ComparisonSummary
 {
     /// <summary>Reads every run's scores for the comparison's task and summarises them, estimators in request order.</summary>
-    public static async Task<IReadOnlyList<EstimatorSummary>> LoadAsync(
+    public static async Task<SummaryAndPairs> LoadAsync(
         PwgfDbContext db, Comparison comparison, IReadOnlyList<string> labels, CancellationToken cancellationToken)
     {
         // A task that left the catalogue still gets a summary of the metric every task records.
@@ -78,49 +82,45 @@ public static class ComparisonSummary
     }
 
     /// <summary>
-    /// Mean and standard error (sample standard deviation / sqrt n) of the succeeded runs' final scores per estimator,
-    /// ranked by mean (1 = lowest; equal means share a rank; a NaN mean ranks last), and, when there is a validation
-    /// metric, the same statistics of the score at each run's best validation step.
+    /// Mean and standard error of the succeeded runs' final scores per estimator (a diverged run, whose score is not a
+    /// number, makes the mean NaN), ranks with their groups and the pairwise tests (see <see cref="Statistics.Pairwise"/>),
+    /// and, when there is a validation metric, the same statistics of the score at each run's best validation step.
     /// </summary>
-    public static IReadOnlyList<EstimatorSummary> Summarise(
+    public static SummaryAndPairs Summarise(
         IReadOnlyList<string> labels, string scoreMetric, string? validationMetric, IReadOnlyList<RunScore> runs)
     {
-        var summaries = labels.Select(label =>
+        var finals = labels.Select(label => (Estimator: label, Score: SeedSummary.Of(runs
+            .Where(r => r.Estimator == label && r.Succeeded && r.FinalScore is not null)
+            .Select(r => r.FinalScore!.Value)))).ToList();
+        var comparison = Statistics.Pairwise.Compare(finals);
+
+        var summaries = labels.Select((label, i) =>
         {
             var own = runs.Where(r => r.Estimator == label).ToList();
             var scored = own.Where(r => r.Succeeded).ToList();
-            var (mean, standardError) = MeanAndStandardError(scored.Where(r => r.FinalScore is not null).Select(r => r.FinalScore!.Value).ToList());
-            return new EstimatorSummary(label, scoreMetric, own.Count, scored.Count, mean, standardError, Rank: null,
-                validationMetric is null ? null : AtBestSteps(validationMetric, scored));
+            var (mean, standardError) = Reported(finals[i].Score);
+            var standing = comparison.Standings[i];
+            return new EstimatorSummary(label, scoreMetric, own.Count, scored.Count, mean, standardError, standing.Rank,
+                validationMetric is null ? null : AtBestSteps(validationMetric, scored),
+                standing.RankGroup, standing.IndistinguishableFrom, standing.SeedsToResolve);
         }).ToList();
-
-        return summaries
-            .Select(s => s.FinalScoreMean is not { } mean ? s : s with
-            {
-                Rank = 1 + summaries.Count(other => other.FinalScoreMean is { } theirs && RankKey(theirs) < RankKey(mean)),
-            })
+        var pairs = comparison.Pairs
+            .Select(p => new PairwiseDifference(p.Estimator, p.Versus, scoreMetric, p.MeanDifference, p.StandardError, p.PValue, p.PValueAdjusted, p.Significant))
             .ToList();
+        return new SummaryAndPairs(summaries, pairs);
     }
 
     private static BestByValidationSummary AtBestSteps(string validationMetric, List<RunScore> succeeded)
     {
         var chosen = succeeded.Where(r => r.BestStep is not null && r.ScoreAtBestStep is not null).ToList();
-        var (mean, standardError) = MeanAndStandardError(chosen.Select(r => r.ScoreAtBestStep!.Value).ToList());
+        var (mean, standardError) = Reported(SeedSummary.Of(chosen.Select(r => r.ScoreAtBestStep!.Value)));
         double? stepMean = chosen.Count > 0 ? chosen.Average(r => r.BestStep!.Value) : null;
         return new BestByValidationSummary(validationMetric, chosen.Count, mean, standardError, stepMean);
     }
 
-    private static (double? Mean, double? StandardError) MeanAndStandardError(List<double> values)
-    {
-        if (values.Count == 0) return (null, null);
-        double mean = values.Average();
-        if (values.Count == 1) return (mean, null);
-        double variance = values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1);
-        return (mean, Math.Sqrt(variance / values.Count));
-    }
-
-    /// <summary>A NaN mean (a diverged run) ranks like +infinity: after every finite mean.</summary>
-    private static double RankKey(double mean) => double.IsNaN(mean) ? double.PositiveInfinity : mean;
+    /// <summary>The summary shows a diverged seed as a NaN mean without an error, so it is never mistaken for a score.</summary>
+    private static (double? Mean, double? StandardError) Reported(SeedSummary summary) =>
+        summary.Diverged > 0 ? (double.NaN, null) : (summary.Mean, summary.StandardError);
 
     private sealed record FinalScore(Guid RunId, double Value);
 }

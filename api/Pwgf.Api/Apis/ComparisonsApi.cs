@@ -159,7 +159,7 @@ public static class ComparisonsApi
         EntityTags.Stamp(http.Response, DetailsTag(comparison.Id, comparison.Runs.Select(r => (r.Id, r.Version))));
         return TypedResults.Ok(new ComparisonDetails(comparison.Id, comparison.Task,
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
-            specification, runs, summary));
+            specification, runs, summary.Estimators, summary.Pairwise));
     }
 
     private static string DetailsTag(Guid id, IEnumerable<(Guid Id, uint Version)> runs) =>

@@ -61,8 +61,12 @@ public static class DiagnosticsApi
                 using var owned = estimator as IDisposable;
                 var audit = GradientAudit.Run(family, plan.Point, plan.Dims, plan.Classes, plan.Objective, estimator,
                     plan.Samples, plan.Seed, cancellationToken: budget.Token);
+                var test = audit.BiasTest;
                 results.Add(new EstimatorAudit(planned.Definition.Name, planned.Parameters, audit.Evaluations, audit.Mean,
-                    audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity, planned.Choices));
+                    audit.StandardError, audit.Variance, audit.Bias, audit.RelativeBias, audit.CosineSimilarity,
+                    new BiasTestSummary(test.Method, test.Statistic, test.DegreesOfFreedom, test.DenominatorDegreesOfFreedom, test.PValue),
+                    audit.RelativeBiasCorrected, audit.RelativeBiasUpper95, audit.CosineSimilarityUnavailable,
+                    audit.WorkNormalizedVariance, audit.SecondsPerEstimate, audit.TimeNormalizedVariance, planned.Choices));
             }
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -56,6 +56,15 @@ public sealed record OptimizerSpecification(string Name, double LearningRate);
 
 public sealed record ComparisonAccepted(Guid Id, RunStatus Status);
 
+/// <summary>A comparison with its runs, its per-estimator summary and the significance of every pair of estimators.</summary>
+/// <param name="Id">Comparison id.</param>
+/// <param name="Task">Task name.</param>
+/// <param name="Status">Combined status of the runs.</param>
+/// <param name="CreatedAt">Submission time.</param>
+/// <param name="Specification">The stored specification, defaults filled in.</param>
+/// <param name="Runs">Every run, estimators in request order, then seeds.</param>
+/// <param name="Summary">One entry per estimator, in request order.</param>
+/// <param name="Pairwise">Every pair of estimators that have a score, compared on the final score across seeds.</param>
 public sealed record ComparisonDetails(
     Guid Id,
     string Task,
@@ -63,7 +72,8 @@ public sealed record ComparisonDetails(
     DateTimeOffset CreatedAt,
     ComparisonSpecification Specification,
     IReadOnlyList<RunDetails> Runs,
-    IReadOnlyList<EstimatorSummary> Summary);
+    IReadOnlyList<EstimatorSummary> Summary,
+    IReadOnlyList<PairwiseDifference> Pairwise);
 
 /// <summary>
 /// One estimator across its seeds, scored by the task's score metric (lower is better) over the succeeded runs.
@@ -74,8 +84,15 @@ public sealed record ComparisonDetails(
 /// <param name="Succeeded">Runs that finished.</param>
 /// <param name="FinalScoreMean">Mean over succeeded runs of the score at each run's last recorded step; null when none.</param>
 /// <param name="FinalScoreStandardError">Sample standard deviation / sqrt(n) of those scores; null below two runs.</param>
-/// <param name="Rank">1 for the lowest mean; estimators with equal means share a rank; null without a mean.</param>
+/// <param name="Rank">1 for the lowest mean; estimators with equal means share a rank; a diverged run ranks after every
+/// estimator without one; null without a mean. Read it with RankGroup: the order of close means is often noise.</param>
 /// <param name="BestByValidation">Scores at each run's best validation step; null when the task has no validation metric.</param>
+/// <param name="RankGroup">Every rank the significant pairwise differences allow: "2" when they fix the rank, "1-3"
+/// when the estimator could be anywhere from first to third (not resolved); null without a rank.</param>
+/// <param name="IndistinguishableFrom">Estimators whose difference from this one is not significant (Holm-adjusted
+/// Welch test at 0.05, or not testable: a single seed).</param>
+/// <param name="SeedsToResolve">Seeds per estimator that a Welch test needs for 80 % power at the observed gap to the
+/// nearest other mean, both spreads as observed, at 0.05 / (tested pairs); null when there is no gap or no spread to go by.</param>
 public sealed record EstimatorSummary(
     string Estimator,
     string Metric,
@@ -84,7 +101,30 @@ public sealed record EstimatorSummary(
     double? FinalScoreMean,
     double? FinalScoreStandardError,
     int? Rank,
-    BestByValidationSummary? BestByValidation);
+    BestByValidationSummary? BestByValidation,
+    string? RankGroup,
+    IReadOnlyList<string> IndistinguishableFrom,
+    int? SeedsToResolve);
+
+/// <summary>Two estimators compared on their final scores across seeds: Welch's t-test, Holm-adjusted over all pairs.</summary>
+/// <param name="Estimator">The first estimator, in request order.</param>
+/// <param name="Versus">The second.</param>
+/// <param name="Metric">The score metric compared.</param>
+/// <param name="MeanDifference">Estimator's mean final score minus Versus's; null when either has a diverged run.</param>
+/// <param name="StandardError">Standard error of that difference, sqrt(se1^2 + se2^2); null below two runs on either side.</param>
+/// <param name="PValue">Welch's two-sided p-value; null when the pair cannot be tested (fewer than two runs, or a diverged run).</param>
+/// <param name="PValueAdjusted">Holm-adjusted over every tested pair of the comparison; null when not tested.</param>
+/// <param name="Significant">The order of the two is resolved: PValueAdjusted at most 0.05, or exactly one of them has a
+/// diverged run.</param>
+public sealed record PairwiseDifference(
+    string Estimator,
+    string Versus,
+    string Metric,
+    double? MeanDifference,
+    double? StandardError,
+    double? PValue,
+    double? PValueAdjusted,
+    bool Significant);
 
 /// <summary>
 /// Early stopping by validation: for each succeeded run, the step where the validation metric is lowest (the earliest

@@ -39,7 +39,10 @@ public sealed record DiagnosticsObjectiveRequest(string? Kind, double? Target, d
 /// <param name="Results">One entry per requested estimator.</param>
 public sealed record DiagnosticsResponse(IReadOnlyList<double> Exact, IReadOnlyList<EstimatorAudit> Results);
 
-/// <summary>One estimator's per-sample gradient against the exact one; vectors are laid out like Exact.</summary>
+/// <summary>
+/// One estimator's per-sample gradient against the exact one; vectors are laid out like Exact. docs/reading-results.md
+/// explains every field and how to read them together.
+/// </summary>
 /// <param name="Estimator">The estimator's name.</param>
 /// <param name="Parameters">Its resolved parameters, defaults filled in.</param>
 /// <param name="Evaluations">Evaluations of f per example the estimator spends (0 for the exact reference).</param>
@@ -47,8 +50,18 @@ public sealed record DiagnosticsResponse(IReadOnlyList<double> Exact, IReadOnlyL
 /// <param name="StandardError">Standard error of the mean: sqrt(variance / samples).</param>
 /// <param name="Variance">Sample variance of the per-sample estimates.</param>
 /// <param name="Bias">Mean minus exact.</param>
-/// <param name="RelativeBias">||bias|| / ||exact||; null when the exact gradient is zero.</param>
-/// <param name="CosineSimilarity">Cosine between mean and exact; null when either is zero.</param>
+/// <param name="RelativeBias">||bias|| / ||exact||, Monte Carlo noise included; null when the exact gradient is zero.</param>
+/// <param name="CosineSimilarity">Cosine between mean and exact; null when cosineSimilarityUnavailable says why.</param>
+/// <param name="BiasTest">Test of zero bias: Hotelling's T^2 when the covariance can be estimated well (at least 10
+/// samples per coordinate, at most 256 coordinates), else a chi-square on the standardised differences.</param>
+/// <param name="RelativeBiasCorrected">sqrt(max(0, ||mean - exact||^2 - sum_i SE_i^2)) / ||exact||: the relative bias with
+/// the noise's expected share taken out; null when the exact gradient is zero.</param>
+/// <param name="RelativeBiasUpper95">Upper 95 % confidence bound on the true relative bias; null when the exact gradient is zero.</param>
+/// <param name="CosineSimilarityUnavailable">"one-dimensional" (the cosine is always +-1), "exact-gradient-not-resolved"
+/// (||exact|| below 3 sqrt(sum_i SE_i^2)) or "zero-mean"; null when the cosine is given.</param>
+/// <param name="WorkNormalizedVariance">Mean per-coordinate variance x evaluations of f per estimate.</param>
+/// <param name="SecondsPerEstimate">Measured wall time of one per-sample estimate in this request.</param>
+/// <param name="TimeNormalizedVariance">Mean per-coordinate variance x seconds per estimate.</param>
 /// <param name="Choices">Its resolved named-choice parameters (pwgf's projection); absent when it has none.</param>
 public sealed record EstimatorAudit(
     string Estimator,
@@ -60,4 +73,20 @@ public sealed record EstimatorAudit(
     IReadOnlyList<double> Bias,
     double? RelativeBias,
     double? CosineSimilarity,
+    BiasTestSummary BiasTest,
+    double? RelativeBiasCorrected,
+    double? RelativeBiasUpper95,
+    string? CosineSimilarityUnavailable,
+    double WorkNormalizedVariance,
+    double SecondsPerEstimate,
+    double TimeNormalizedVariance,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Choices = null);
+
+/// <summary>A test of zero bias: the probability of a statistic this large if the estimator were unbiased.</summary>
+/// <param name="Method">"hotelling-t2" or "diagonal-chi-square".</param>
+/// <param name="Statistic">Hotelling's T^2 or the chi-square sum; "Infinity" when a coordinate without spread differs
+/// from the exact gradient.</param>
+/// <param name="DegreesOfFreedom">Directions tested (the F law's first degrees of freedom, or the chi-square's).</param>
+/// <param name="DenominatorDegreesOfFreedom">Hotelling only: samples minus directions; null for the chi-square.</param>
+/// <param name="PValue">The p-value; small values reject "unbiased".</param>
+public sealed record BiasTestSummary(string Method, double Statistic, int DegreesOfFreedom, int? DenominatorDegreesOfFreedom, double PValue);

@@ -38,7 +38,7 @@ public static class ComparisonPlot
         double[] means = [.. band.Points.Select(p => p.Mean)];
         if (band.Seeds > 1)
         {
-            var fill = plot.Add.FillY(steps, [.. band.Points.Select(p => p.Mean - p.StandardError)], [.. band.Points.Select(p => p.Mean + p.StandardError)]);
+            var fill = plot.Add.FillY(steps, [.. band.Points.Select(p => p.Lower)], [.. band.Points.Select(p => p.Upper)]);
             fill.FillStyle.Color = color.WithAlpha(0.2);
             fill.LineStyle.Width = 0;
         }
@@ -57,8 +57,8 @@ public static class ComparisonPlot
     private static NumericManual PowersOfTen(IReadOnlyList<EstimatorBand> bands)
     {
         var points = bands.SelectMany(b => b.Points).ToList();
-        double low = points.Min(p => p.Mean - p.StandardError);
-        double high = points.Max(p => p.Mean + p.StandardError);
+        double low = points.Min(p => p.Lower);
+        double high = points.Max(p => p.Upper);
         double span = high - low;
         int[] labelled = span > 4 ? [1] : span > 1 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
 

@@ -1,3 +1,5 @@
+using Pwgf.Statistics;
+
 namespace Pwgf.Api.Plots;
 
 /// <summary>
@@ -14,13 +16,13 @@ public sealed record MetricScale(string AxisLabel, bool Logarithmic, Func<double
     {
         if (!metric.Contains("variance", StringComparison.Ordinal))
         {
-            return new MetricScale(metric, false, v => double.IsFinite(v) ? v : null);
+            return new MetricScale(metric, false, SeedScales.Linear);
         }
         // grad_log_variance already stores ln(variance): rescale it to log10 rather than take a second log.
         if (metric.Contains("log_variance", StringComparison.Ordinal))
         {
-            return new MetricScale($"variance (from {metric}), log scale", true, v => double.IsFinite(v) ? v / Math.Log(10) : null);
+            return new MetricScale($"variance (from {metric}), log scale", true, SeedScales.Log10OfNaturalLog);
         }
-        return new MetricScale($"{metric}, log scale", true, v => double.IsFinite(v) && v > 0 ? Math.Log10(v) : null);
+        return new MetricScale($"{metric}, log scale", true, SeedScales.Log10);
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
+using Pwgf.Statistics;
 using static TorchSharp.torch;
 
 namespace Pwgf.Estimators.Diagnostics;
@@ -7,17 +9,23 @@ namespace Pwgf.Estimators.Diagnostics;
 /// <summary>
 /// How one estimator's per-sample gradient compares with the exact gradient at one parameter point. Vectors are
 /// flattened dimension-major (categorical: K entries per dimension), gradients taken with respect to the logits or
-/// log-rates.
+/// log-rates. The bias statistics are <see cref="GradientBias.Assess"/>'s, the ones the toy tasks record too.
 /// </summary>
 /// <param name="Exact">The exact gradient of E[f].</param>
 /// <param name="Mean">Mean of the per-sample estimates.</param>
 /// <param name="Variance">Unbiased sample variance of the per-sample estimates, per coordinate.</param>
 /// <param name="StandardError">Standard error of <paramref name="Mean"/>: sqrt(variance / samples).</param>
 /// <param name="Bias">Mean minus exact.</param>
-/// <param name="RelativeBias">||bias|| / ||exact||; null when the exact gradient is (numerically) zero.</param>
-/// <param name="CosineSimilarity">Cosine of the angle between mean and exact; null when either is (numerically) zero.</param>
+/// <param name="RelativeBias">||bias|| / ||exact||, noise included; null when the exact gradient is (numerically) zero.</param>
+/// <param name="CosineSimilarity">Cosine of the angle between mean and exact; null when <see cref="CosineSimilarityUnavailable"/> says why.</param>
 /// <param name="Evaluations">Evaluations of f per example that the estimator spends.</param>
 /// <param name="Samples">Per-sample estimates drawn.</param>
+/// <param name="BiasTest">The test of zero bias (see <see cref="Statistics.BiasTest"/>).</param>
+/// <param name="RelativeBiasCorrected">sqrt(max(0, ||mean - exact||^2 - sum_i SE_i^2)) / ||exact||; null when the exact gradient is zero.</param>
+/// <param name="RelativeBiasUpper95">Upper 95 % confidence bound on the true relative bias; null when the exact gradient is zero.</param>
+/// <param name="CosineSimilarityUnavailable">Why the cosine is null (see <see cref="GradientBias"/>), or null.</param>
+/// <param name="MeanVariance">Mean over coordinates of <paramref name="Variance"/>.</param>
+/// <param name="SecondsPerEstimate">Measured wall time of drawing one per-sample estimate (surrogate and its gradient).</param>
 public sealed record GradientAuditResult(
     IReadOnlyList<double> Exact,
     IReadOnlyList<double> Mean,
@@ -27,7 +35,20 @@ public sealed record GradientAuditResult(
     double? RelativeBias,
     double? CosineSimilarity,
     int Evaluations,
-    int Samples);
+    int Samples,
+    BiasTestResult BiasTest,
+    double? RelativeBiasCorrected,
+    double? RelativeBiasUpper95,
+    string? CosineSimilarityUnavailable,
+    double MeanVariance,
+    double SecondsPerEstimate)
+{
+    /// <summary>Mean variance x evaluations of f per estimate: the variance at equal numbers of f evaluations.</summary>
+    public double WorkNormalizedVariance => MeanVariance * Evaluations;
+
+    /// <summary>Mean variance x seconds per estimate: the variance at equal compute time on this machine.</summary>
+    public double TimeNormalizedVariance => MeanVariance * SecondsPerEstimate;
+}
 
 /// <summary>
 /// Draws many per-sample gradient estimates at one point and summarises them against the exact gradient.
@@ -45,9 +66,6 @@ public static class GradientAudit
 
     /// <summary>Rows of the probe that measures what one row of an estimator materialises.</summary>
     private const int ProbeRows = 16;
-
-    /// <summary>Norms below this count as zero when relative bias and cosine are formed.</summary>
-    private const double ZeroNorm = 1e-12;
 
     /// <param name="family">The latent family the parameters belong to.</param>
     /// <param name="point">dims values (Bernoulli logits, Poisson log-rates) or dims x classes categorical logits.</param>
@@ -76,33 +94,40 @@ public static class GradientAudit
         int rowsPerChunk = RowsPerChunk(point, pointShape, objective, estimator, samples, chunkNumbers);
 
         var exact = ExactGradient(family, point, pointShape, objective);
-        var moments = new PooledMoments(width);
+        var moments = new SampleMoments(width);
+        var drawing = new Stopwatch();
         using var generator = new Generator(seed);
         while (moments.Count < samples)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(rowsPerChunk, samples - moments.Count);
             using var scope = NewDisposeScope();
+            // Only the estimator's own work is timed: folding the rows into the moments costs the same for all.
+            drawing.Start();
             var perSample = PerSampleGradients(point, pointShape, rows, objective, estimator, generator); // [rows, width]
-            var chunkMean = perSample.mean([0]);                                                          // [width]
-            var chunkSquares = (perSample - chunkMean).square().sum([0]);                                 // [width]
-            moments.Merge(rows, chunkMean.data<double>().ToArray(), chunkSquares.data<double>().ToArray());
+            drawing.Stop();
+            GradientMoments.Add(moments, perSample);
         }
 
         var mean = moments.Mean;
         var variance = moments.Variance;
-        var bias = mean.Select((m, i) => m - exact[i]).ToArray();
-        double exactNorm = Norm(exact), meanNorm = Norm(mean);
+        var assessment = GradientBias.Assess(exact, moments);
         return new GradientAuditResult(
             exact,
             mean,
             variance,
             variance.Select(v => Math.Sqrt(v / samples)).ToArray(),
-            bias,
-            exactNorm < ZeroNorm ? null : Norm(bias) / exactNorm,
-            exactNorm < ZeroNorm || meanNorm < ZeroNorm ? null : Dot(mean, exact) / (meanNorm * exactNorm),
+            mean.Select((m, i) => m - exact[i]).ToArray(),
+            assessment.RelativeBias,
+            assessment.CosineSimilarity,
             estimator.EvaluationsPerExample(dims),
-            samples);
+            samples,
+            assessment.BiasTest,
+            assessment.RelativeBiasCorrected,
+            assessment.RelativeBiasUpper95,
+            assessment.CosineSimilarityUnavailable,
+            assessment.MeanVariance,
+            drawing.Elapsed.TotalSeconds / samples);
     }
 
     /// <summary>The gradient of the objective's exact expectation at the point, by autograd through it.</summary>
@@ -173,38 +198,5 @@ public static class GradientAudit
         if (point.Count != (long)dims * classes)
             throw new ArgumentException($"Expected dims x classes = {(long)dims * classes} values, got {point.Count}.", nameof(point));
         return categorical ? [dims, classes] : [dims];
-    }
-
-    private static double Dot(IReadOnlyList<double> a, IReadOnlyList<double> b) => a.Select((x, i) => x * b[i]).Sum();
-
-    private static double Norm(IReadOnlyList<double> a) => Math.Sqrt(Dot(a, a));
-
-    /// <summary>
-    /// Count, mean and sum of squared deviations per coordinate, merged chunk by chunk with the pairwise update of
-    /// Chan, Golub and LeVeque: exact in exact arithmetic, and free of the cancellation that sum and sum of squares
-    /// suffer when the mean is large against the spread (the exact estimator has no spread at all).
-    /// </summary>
-    private sealed class PooledMoments(int width)
-    {
-        private readonly double[] _mean = new double[width];
-        private readonly double[] _squares = new double[width];
-
-        public int Count { get; private set; }
-
-        public double[] Mean => [.. _mean];
-
-        public double[] Variance => _squares.Select(s => s / (Count - 1)).ToArray();
-
-        public void Merge(int count, double[] mean, double[] squares)
-        {
-            int total = Count + count;
-            for (int i = 0; i < _mean.Length; i++)
-            {
-                double delta = mean[i] - _mean[i];
-                _mean[i] += delta * count / total;
-                _squares[i] += squares[i] + delta * delta * ((double)Count * count / total);
-            }
-            Count = total;
-        }
     }
 }

@@ -1,4 +1,6 @@
 using Pwgf.Estimators;
+using Pwgf.Estimators.Diagnostics;
+using Pwgf.Statistics;
 using Pwgf.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +14,7 @@ namespace Pwgf.Training.Toys;
 public sealed class ToySession : ITrainingSession
 {
     public static IReadOnlyList<string> Metrics { get; } =
-        ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_log_variance"];
+        ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_bias_pvalue", "grad_log_variance"];
 
     private readonly ToyProblem _problem;
     private readonly IGradientEstimator _estimator;
@@ -59,23 +61,21 @@ public sealed class ToySession : ITrainingSession
         var rows = Rows(point.detach(), _problem.DiagnosticSamples).clone().requires_grad_(true);          // [M, dims(, K)]
         _estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
         var perSample = rows.grad!.reshape(_problem.DiagnosticSamples, -1);                                // [M, dims * K]
-        var mean = perSample.mean([0]);                                                                    // [dims * K]
-        double variance = perSample.var(0).mean().item<double>();
+        // The same bias statistics as the diagnostics endpoint: noise-corrected relative bias, its test, and a cosine
+        // only where the exact gradient stands out of the noise (and never in one dimension, where it is +-1).
+        var bias = GradientBias.Assess(exact.cpu().data<double>().ToArray(), GradientMoments.Of(perSample));
 
         var metrics = new List<MetricValue>
         {
             new("loss", expected.item<double>()),
             new("parameter_mean", MeanCoordinateValue(point)),
+            new("grad_bias_pvalue", bias.BiasTest.PValue),
         };
-        double exactNorm = exact.norm().item<double>();
-        if (exactNorm > 1e-12)
+        if (bias.CosineSimilarity is { } cosine) metrics.Add(new("grad_cosine", cosine));
+        if (bias.RelativeBiasCorrected is { } corrected) metrics.Add(new("grad_relative_bias", corrected));
+        if (bias.MeanVariance > 0)
         {
-            metrics.Add(new("grad_cosine", nn.functional.cosine_similarity(mean, exact, dim: 0).item<double>()));
-            metrics.Add(new("grad_relative_bias", (mean - exact).norm().item<double>() / exactNorm));
-        }
-        if (variance > 0)
-        {
-            metrics.Add(new("grad_log_variance", Math.Log(variance)));
+            metrics.Add(new("grad_log_variance", Math.Log(bias.MeanVariance)));
         }
         return metrics;
     }

@@ -18,7 +18,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 {
     private const int DesktopWidth = 1280, DesktopHeight = 800, PhoneWidth = 390, PhoneHeight = 844;
     private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_log_variance"];
+    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_bias_pvalue", "grad_log_variance"];
 
     private Chromium _chromium = null!;
 
@@ -74,6 +74,14 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         Assert.Equal(4 * 101, lossPoints); // steps 0, 10, ..., 1000 for every run
         await Expect(page.Locator("figure[data-metric='loss']")).ToHaveAttributeAsync("data-points", lossPoints.ToString(CultureInfo.InvariantCulture));
         await Expect(page.Locator("table.summary tbody tr")).ToHaveCountAsync(2);
+        // Ranks read as the groups the API's pairwise tests allow ("1–2, not resolved" rather than a strict order).
+        foreach (var entry in comparison.Summary)
+        {
+            string group = entry.RankGroup!.Contains('-') ? $"{entry.RankGroup.Replace('-', '–')}, not resolved" : entry.RankGroup;
+            var summaryRow = page.Locator("table.summary tbody tr")
+                .Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = entry.Estimator, Exact = true }) });
+            await Expect(summaryRow.Locator("td.rank-group")).ToHaveTextAsync(group);
+        }
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
         var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(line => line.Length > 0).ToList();

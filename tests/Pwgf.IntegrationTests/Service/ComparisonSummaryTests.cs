@@ -1,5 +1,6 @@
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
+using Pwgf.Statistics;
 
 namespace Pwgf.IntegrationTests.Service;
 
@@ -45,5 +46,64 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
             Assert.Equal(finals.Average(), estimator.FinalScoreMean!.Value, 1e-12);
             Assert.Equal(Math.Abs(finals[0] - finals[1]) / 2, estimator.FinalScoreStandardError!.Value, 1e-12);
         }
+    }
+
+    [Fact]
+    public async Task Every_pair_is_tested_across_seeds_and_ranks_read_as_groups()
+    {
+        // Three seeds each: ST ends at its fixed point (loss t = 2.6), pwgf and the exact gradient near the minimum
+        // 2.35, so ST is resolved last while the order of the other two is a matter of seed noise at most.
+        var accepted = await service.SubmitAsync("""
+            {"task": "poisson-toy", "taskOptions": {"dims": 6, "target": 2.6, "batchSize": 16},
+             "estimators": ["pwgf", "st", "exact"], "seeds": [51, 52, 53], "steps": 600,
+             "optimizer": {"name": "adam", "learningRate": 0.03}, "evalEvery": 100}
+            """);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(4));
+        Assert.Equal(RunStatus.Succeeded, comparison.Status);
+
+        // Every pair once, in request order, on the score metric.
+        Assert.Equal([("pwgf", "st"), ("pwgf", "exact"), ("st", "exact")], comparison.Pairwise.Select(p => (p.Estimator, p.Versus)));
+        Assert.All(comparison.Pairwise, p => Assert.Equal("loss", p.Metric));
+
+        // The numbers follow from each run's final loss, read point by point over HTTP: the wiring from the stored
+        // metrics to the tests (the statistics themselves are checked against SciPy in the unit tests).
+        var finals = new Dictionary<string, SeedSummary>();
+        foreach (string estimator in new[] { "pwgf", "st", "exact" })
+        {
+            var values = new List<double>();
+            foreach (var run in comparison.Runs.Where(r => r.Estimator == estimator))
+            {
+                values.Add((await service.GetMetricAsync(run.Id, "loss", afterStep: 550)).Points.Single().Value);
+            }
+            finals[estimator] = SeedSummary.Of(values);
+        }
+        var tested = comparison.Pairwise.Select(p => WelchTest.Compare(finals[p.Estimator], finals[p.Versus])!).ToList();
+        var adjusted = Holm.Adjust([.. tested.Select(t => t.PValue)]);
+        for (int i = 0; i < tested.Count; i++)
+        {
+            var pair = comparison.Pairwise[i];
+            Assert.Equal(finals[pair.Estimator].Mean!.Value - finals[pair.Versus].Mean!.Value, pair.MeanDifference!.Value, 1e-12);
+            Assert.Equal(tested[i].StandardError, pair.StandardError!.Value, 1e-12);
+            Assert.Equal(tested[i].PValue, pair.PValue!.Value, 1e-12);
+            Assert.Equal(adjusted[i], pair.PValueAdjusted!.Value, 1e-12);
+            Assert.True(pair.PValueAdjusted >= pair.PValue);
+            Assert.Equal(pair.PValueAdjusted <= 0.05, pair.Significant);
+        }
+
+        // ST is resolved from both others: a loss 0.25 above theirs against seed noise far smaller.
+        var summary = comparison.Summary.ToDictionary(s => s.Estimator);
+        Assert.All(comparison.Pairwise.Where(p => p.Estimator == "st" || p.Versus == "st"), p => Assert.True(p.Significant, $"{p.Estimator} vs {p.Versus}: p {p.PValueAdjusted}"));
+        Assert.Equal((3, "3"), (summary["st"].Rank, summary["st"].RankGroup));
+        Assert.Empty(summary["st"].IndistinguishableFrom);
+
+        // The others' groups and lists agree with the pairs: "1-2" exactly when they are not resolved from each other.
+        var between = comparison.Pairwise.Single(p => p.Estimator == "pwgf" && p.Versus == "exact");
+        foreach (var (own, other) in new[] { ("pwgf", "exact"), ("exact", "pwgf") })
+        {
+            Assert.Equal(between.Significant ? [] : new[] { other }, summary[own].IndistinguishableFrom);
+            if (!between.Significant) Assert.Equal("1-2", summary[own].RankGroup);
+            else Assert.Equal(summary[own].Rank.ToString(), summary[own].RankGroup);
+        }
+        Assert.All(comparison.Summary, s => Assert.True(s.SeedsToResolve is null or >= 2));
     }
 }

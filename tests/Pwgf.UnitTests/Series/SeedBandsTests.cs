@@ -26,9 +26,9 @@ public sealed class SeedBandsTests
         var st = bands[0];
         Assert.Equal(2, st.Seeds);
         Assert.Equal([0, 10, 20], st.Points.Select(p => p.Step));
-        Assert.Equal((2.0, 1.0, 2), (st.Points[0].Mean, st.Points[0].StandardError, st.Points[0].Seeds)); // sd sqrt(2), / sqrt(2)
-        Assert.Equal((4.0, 2.0), (st.Points[1].Mean, st.Points[1].StandardError));
-        Assert.Equal((5.0, 0.0, 1), (st.Points[2].Mean, st.Points[2].StandardError, st.Points[2].Seeds));
+        Assert.Equal((2.0, (double?)1.0, 2), (st.Points[0].Mean, st.Points[0].StandardError, st.Points[0].Seeds)); // sd sqrt(2), / sqrt(2)
+        Assert.Equal((4.0, (double?)2.0), (st.Points[1].Mean, st.Points[1].StandardError));
+        Assert.Equal((5.0, (double?)null, 1), (st.Points[2].Mean, st.Points[2].StandardError, st.Points[2].Seeds)); // one seed, no band
         Assert.Equal(1, bands[1].Seeds);
     }
 

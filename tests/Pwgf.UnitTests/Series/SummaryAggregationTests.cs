@@ -15,7 +15,7 @@ public sealed class SummaryAggregationTests
             new RunScore("vimco", Succeeded: true, FinalScore: 102.0, BestStep: 600, ScoreAtBestStep: 97.0),
             // A failed run's numbers never count, whatever they are.
             new RunScore("vimco", Succeeded: false, FinalScore: 1.0, BestStep: 10, ScoreAtBestStep: 1.0),
-        ]));
+        ]).Estimators);
 
         Assert.Equal(("test_nll", 4, 3), (summary.Metric, summary.Runs, summary.Succeeded));
         Assert.Equal(102.0, summary.FinalScoreMean!.Value, 1e-12);
@@ -34,7 +34,7 @@ public sealed class SummaryAggregationTests
         [
             new RunScore("st", true, FinalScore: 5.0, BestStep: 100, ScoreAtBestStep: 4.0),
             new RunScore("st", true, FinalScore: 7.0),
-        ]));
+        ]).Estimators);
 
         Assert.Equal(6.0, summary.FinalScoreMean!.Value, 1e-12);
         Assert.Equal(1.0, summary.FinalScoreStandardError!.Value, 1e-12); // |5 - 7| / 2 for two runs
@@ -52,12 +52,55 @@ public sealed class SummaryAggregationTests
             new RunScore("c", true, 3.0),                                // mean 3, ties with a
             new RunScore("d", false, null),                              // nothing succeeded: no mean, no rank
             new RunScore("e", true, double.NaN),                         // diverged: ranks after every number
-        ]);
+        ]).Estimators;
 
         Assert.Equal(["a", "b", "c", "d", "e"], summaries.Select(s => s.Estimator));
         Assert.Equal(new int?[] { 2, 1, 2, null, 4 }, summaries.Select(s => s.Rank));
         Assert.Null(summaries[1].FinalScoreStandardError);
         Assert.Equal((1, 0, (double?)null), (summaries[3].Runs, summaries[3].Succeeded, summaries[3].FinalScoreMean));
         Assert.All(summaries, s => Assert.Null(s.BestByValidation)); // no validation metric, no best-step section
+        Assert.True(double.IsNaN(summaries[4].FinalScoreMean!.Value));
+    }
+
+    [Fact]
+    public void A_diverged_seed_makes_the_mean_NaN_even_beside_finite_seeds()
+    {
+        var summary = Assert.Single(ComparisonSummary.Summarise(["st"], "loss", null,
+            [new RunScore("st", true, 1.0), new RunScore("st", true, 2.0), new RunScore("st", true, double.PositiveInfinity)]).Estimators);
+
+        Assert.True(double.IsNaN(summary.FinalScoreMean!.Value));
+        Assert.Null(summary.FinalScoreStandardError);
+    }
+
+    [Fact]
+    public void Pairs_carry_welch_and_holm_and_entries_carry_their_rank_group()
+    {
+        // Final scores chosen so the arithmetic can be followed: a and b overlap, c is far above both.
+        var result = ComparisonSummary.Summarise(["a", "b", "c"], "loss", null,
+        [
+            new RunScore("a", true, 1.0), new RunScore("a", true, 1.2), new RunScore("a", true, 1.1),
+            new RunScore("b", true, 1.05), new RunScore("b", true, 1.25), new RunScore("b", true, 1.15),
+            new RunScore("c", true, 5.0), new RunScore("c", true, 5.1), new RunScore("c", true, 4.9),
+        ]);
+
+        Assert.Equal([("a", "b"), ("a", "c"), ("b", "c")], result.Pairwise.Select(p => (p.Estimator, p.Versus)));
+        Assert.All(result.Pairwise, p => Assert.Equal("loss", p.Metric));
+        var ab = result.Pairwise[0];
+        // Equal spreads (sd 0.1 each): standard error sqrt(2 x 0.01 / 3), t = -0.05 / 0.0816 = -0.612 on 4 degrees of
+        // freedom; SciPy's ttest_ind(equal_var=False) gives p = 0.5733922538253566 (references.py).
+        Assert.Equal(-0.05, ab.MeanDifference!.Value, 1e-12);
+        Assert.Equal(Math.Sqrt(0.02 / 3), ab.StandardError!.Value, 1e-12);
+        Assert.Equal(0.5733922538253566, ab.PValue!.Value, 1e-9);
+        Assert.False(ab.Significant);
+        Assert.True(result.Pairwise[1].Significant && result.Pairwise[2].Significant);
+
+        var byName = result.Estimators.ToDictionary(s => s.Estimator);
+        Assert.Equal((1, "1-2"), (byName["a"].Rank, byName["a"].RankGroup));
+        Assert.Equal((2, "1-2"), (byName["b"].Rank, byName["b"].RankGroup));
+        Assert.Equal((3, "3"), (byName["c"].Rank, byName["c"].RankGroup));
+        Assert.Equal(["b"], byName["a"].IndistinguishableFrom);
+        Assert.Empty(byName["c"].IndistinguishableFrom);
+        Assert.NotNull(byName["a"].SeedsToResolve);
+        Assert.True(byName["a"].SeedsToResolve > 3, "a gap of half a standard deviation is not resolved by three seeds");
     }
 }

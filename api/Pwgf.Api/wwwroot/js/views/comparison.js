@@ -27,9 +27,16 @@ const chartSpecs = [
     metric: 'grad_relative_bias',
     title: 'Relative bias',
     yTitle: 'relative bias',
-    note: '‖mean estimate − exact gradient‖ / ‖exact gradient‖ at the current parameters.',
+    note: 'Noise-corrected: √max(0, ‖mean − exact‖² − Σ SE²) / ‖exact gradient‖ at the current parameters, so Monte Carlo '
+      + 'noise in the mean of the diagnostic draws does not show as bias (docs/reading-results.md).',
   },
-  { metric: 'grad_cosine', title: 'Cosine to the exact gradient', yTitle: 'cosine', note: 'Between the mean estimate and the exact gradient; 1 means the same direction.' },
+  {
+    metric: 'grad_cosine',
+    title: 'Cosine to the exact gradient',
+    yTitle: 'cosine',
+    note: 'Between the mean estimate and the exact gradient; 1 means the same direction. Not recorded in one dimension '
+      + '(always ±1) or where the exact gradient is within 3 noise norms of zero.',
+  },
   { metric: 'train_neg_elbo', title: 'Training −ELBO', yTitle: '−ELBO (nats)', note: 'Mean single-sample −ELBO of the training batches since the previous evaluation.' },
   {
     metric: 'test_neg_log_likelihood',
@@ -203,20 +210,30 @@ function summaryTable(comparison) {
   const plusMinus = (mean, se) => (mean === null || mean === undefined ? '–' : se === null || se === undefined
     ? formatNumber(mean) : `${formatNumber(mean)} ± ${formatNumber(se, 2)}`);
   return h('div', { class: 'table-scroll' }, h('table', { class: 'summary' },
-    h('caption', {}, `Ranked by the final ${rows[0].metric} (lower is better), mean ± standard error over succeeded seeds`),
+    h('caption', {}, `Ranked by the final ${rows[0].metric} (lower is better), mean ± standard error over succeeded seeds. `
+      + 'A rank group such as 1–2 means the tests (Welch, Holm-adjusted, 5 %) cannot order those estimators.'),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Estimator'), h('th', { scope: 'col' }, `Final ${rows[0].metric}`),
+      h('th', { scope: 'col' }, 'Not resolved from'), h('th', { scope: 'col' }, 'Seeds to resolve'),
       h('th', { scope: 'col' }, 'Succeeded'),
       withValidation ? [h('th', { scope: 'col' }, 'At best validation step'), h('th', { scope: 'col' }, 'Mean best step')] : null)),
     h('tbody', {}, rows.map((row) => h('tr', {},
-      h('td', {}, row.rank ?? '–'),
+      h('td', { class: 'rank-group' }, rankGroupText(row)),
       h('th', { scope: 'row' }, row.estimator),
       h('td', { class: 'number' }, plusMinus(row.finalScoreMean, row.finalScoreStandardError)),
+      h('td', {}, row.indistinguishableFrom?.length ? row.indistinguishableFrom.join(', ') : '–'),
+      h('td', { class: 'number' }, row.seedsToResolve ?? '–'),
       h('td', {}, `${row.succeeded} / ${row.runs}`),
       withValidation ? [
         h('td', { class: 'number' }, row.bestByValidation ? plusMinus(row.bestByValidation.scoreMean, row.bestByValidation.scoreStandardError) : '–'),
         h('td', { class: 'number' }, row.bestByValidation ? formatNumber(row.bestByValidation.stepMean) : '–'),
       ] : null)))));
+}
+
+// The rank as the tests read it: "2" when they fix it, "1–2, not resolved" when they allow a range.
+function rankGroupText(row) {
+  if (!row.rankGroup) return row.rank ?? '–';
+  return row.rankGroup.includes('-') ? `${row.rankGroup.replace('-', '–')}, not resolved` : row.rankGroup;
 }
 
 function runsTable(comparison) {

@@ -185,14 +185,22 @@ function showResults(area, request, response) {
 }
 
 function auditTable(response) {
+  // Bias figures are noise-corrected, with their 95 % upper bound and the p-value of the test of zero bias
+  // (docs/reading-results.md); the variance is also given per evaluation of f, the cost that makes estimators comparable.
+  const cosine = (r) => (r.cosineSimilarity === null || r.cosineSimilarity === undefined
+    ? `– (${(r.cosineSimilarityUnavailable ?? 'unavailable').replaceAll('-', ' ')})` : formatNumber(r.cosineSimilarity));
   return h('div', { class: 'table-scroll' }, h('table', {},
     h('caption', {}, 'Per estimator'),
     h('thead', {}, h('tr', {},
-      ['Estimator', 'Evaluations of f', 'Relative bias', 'Cosine to exact', 'Mean variance'].map((name) => h('th', { scope: 'col' }, name)))),
+      ['Estimator', 'Evaluations of f', 'Relative bias (noise-corrected)', 'Upper 95 %', 'Bias test p', 'Cosine to exact',
+        'Mean variance', 'Variance × evaluations'].map((name) => h('th', { scope: 'col' }, name)))),
     h('tbody', {}, response.results.map((r) => h('tr', {},
       h('th', { scope: 'row' }, r.estimator),
       h('td', { class: 'number' }, r.evaluations),
-      h('td', { class: 'number' }, formatNumber(r.relativeBias)),
-      h('td', { class: 'number' }, formatNumber(r.cosineSimilarity)),
-      h('td', { class: 'number' }, formatNumber(r.variance.reduce((sum, v) => sum + v, 0) / r.variance.length)))))));
+      h('td', { class: 'number' }, formatNumber(r.relativeBiasCorrected)),
+      h('td', { class: 'number' }, formatNumber(r.relativeBiasUpper95)),
+      h('td', { class: 'number' }, formatNumber(r.biasTest?.pValue)),
+      h('td', { class: 'number' }, cosine(r)),
+      h('td', { class: 'number' }, formatNumber(r.variance.reduce((sum, v) => sum + v, 0) / r.variance.length)),
+      h('td', { class: 'number' }, formatNumber(r.workNormalizedVariance)))))));
 }
