@@ -49,7 +49,7 @@ public static class TrainingBench
         var started = DateTimeOffset.UtcNow;
         int defaultThreads = get_num_threads();
 
-        // Every tensor operation of this process happens in steps 1 to 3, before the first await, on the main thread:
+        // Every tensor operation of this process happens in steps 1 to 3, before the first await, on one thread:
         // libtorch's OpenMP keeps one thread team per calling thread and stops spinning once the process holds more
         // teams than cores, so tensor work resumed on pool threads would measure a slower bare loop (TorchThread).
 
