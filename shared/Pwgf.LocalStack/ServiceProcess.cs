@@ -41,6 +41,9 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>The last <paramref name="lines"/> lines of <see cref="Output"/>, for error messages.</summary>
+    public string OutputTail(int lines = 40) => string.Join('\n', Output.Split('\n').TakeLast(lines));
+
     /// <summary>Runs <c>dotnet DLL ARGS</c> from the DLL's folder with <paramref name="environment"/> added to this process's.</summary>
     public static ServiceProcess StartDotnet(string name, string dll, IReadOnlyDictionary<string, string> environment,
         IReadOnlyList<string>? arguments = null, string? logFile = null, bool newSession = false)

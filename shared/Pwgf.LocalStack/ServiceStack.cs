@@ -55,7 +55,7 @@ public sealed class ServiceStack : IAsyncDisposable
             migrator.Kill();
             throw;
         }
-        if (migrator.ExitCode != 0) throw new LocalStackException($"the migrations failed ({migrator.ExitCode}):\n{migrator.Output}");
+        if (migrator.ExitCode != 0) throw new LocalStackException($"the migrations failed ({migrator.ExitCode}):\n{migrator.OutputTail()}");
     }
 
     private static async Task<ServiceStack> StartApiAsync(StackSettings settings, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ public sealed class ServiceStack : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (api.HasExited) throw new LocalStackException($"the API exited during start-up:\n{api.Output}");
+            if (api.HasExited) throw new LocalStackException($"the API exited during start-up:\n{api.OutputTail()}");
             try
             {
                 using var response = await client.GetAsync("/health/ready", cancellationToken);
@@ -111,7 +111,7 @@ public sealed class ServiceStack : IAsyncDisposable
             }
             await Task.Delay(200, cancellationToken);
         }
-        throw new LocalStackException($"the API did not become ready within {timeout.TotalSeconds:0} s:\n{api.Output}");
+        throw new LocalStackException($"the API did not become ready within {timeout.TotalSeconds:0} s:\n{api.OutputTail()}");
     }
 
     /// <summary>Stops every worker and API that is still running, all at once, each with the stop grace.</summary>
