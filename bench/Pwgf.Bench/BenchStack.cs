@@ -70,7 +70,8 @@ public sealed class BenchStack : IAsyncDisposable
             string? connection = Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } named ? named : null;
             if (connection is null)
             {
-                cluster = new PostgresCluster(Path.Combine(directory, "pg"), PostgresBinaries.Require());
+                // A folder of its own: as root, the cluster's folder is handed to the postgres user.
+                cluster = new PostgresCluster(Directory.CreateTempSubdirectory("pwgf-bench-pg.").FullName, PostgresBinaries.Require());
                 Progress("starting a throwaway PostgreSQL cluster");
                 await cluster.StartAsync(firstPort: 56000 + Random.Shared.Next(1000));
                 connection = await cluster.EnsureDatabaseAsync("pwgf");
@@ -103,8 +104,7 @@ public sealed class BenchStack : IAsyncDisposable
         }
         catch
         {
-            if (cluster is not null) await cluster.StopAsync();
-            Directory.Delete(directory, recursive: true);
+            await RemoveAsync(cluster, directory);
             throw;
         }
     }
@@ -138,8 +138,17 @@ public sealed class BenchStack : IAsyncDisposable
     {
         Progress("stopping the bench's stack");
         await _stack.DisposeAsync();
-        if (_cluster is not null) await _cluster.StopAsync();
-        Directory.Delete(_directory, recursive: true);
+        await RemoveAsync(_cluster, _directory);
+    }
+
+    private static async Task RemoveAsync(PostgresCluster? cluster, string directory)
+    {
+        if (cluster is not null)
+        {
+            await cluster.StopAsync();
+            Directory.Delete(cluster.Directory, recursive: true);
+        }
+        Directory.Delete(directory, recursive: true);
     }
 
     private static string? Git(params string[] arguments)
