@@ -91,8 +91,10 @@ internal static partial class TestCommand
         }
         catch (OperationCanceledException)
         {
-            // A Ctrl-C reached `dotnet test` too; a SIGTERM is passed on. Either way it ends its test hosts itself.
-            if (signals.Received == PosixSignal.SIGTERM) await ServiceProcess.Signal(process.Id, "TERM");
+            // A Ctrl-C typed in the terminal reached `dotnet test` and its test hosts too, and they stop by themselves.
+            // A SIGTERM reached only this process: `dotnet test` would leave its test hosts (and the programs they
+            // started) running, so the whole tree goes.
+            if (signals.Received == PosixSignal.SIGTERM) process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
         }
         if (totals.Seen) Console.Out.WriteLine(totals);

@@ -23,6 +23,9 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(45);
 
+    /// <summary>Bounds start-up only against a hang: on a machine shared by several builds it can take minutes.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
     public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
 
     private readonly List<ServiceProcess> _workers = [];
@@ -179,7 +182,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         var api = ServiceProcess.StartDotnet("api (extra)", Repository.Program("api", "Pwgf.Api"), environment, ["--urls", address.ToString().TrimEnd('/')]);
         try
         {
-            await ServiceStack.WaitUntilReadyAsync(address, api, TimeSpan.FromSeconds(60));
+            await ServiceStack.WaitUntilReadyAsync(address, api, StartTimeout);
         }
         catch
         {
@@ -222,6 +225,8 @@ public sealed class ServiceFixture : IAsyncLifetime
         ConnectionString = ConnectionString,
         Environment = Environment(),
         StopGrace = StopGrace,
+        ReadyTimeout = StartTimeout,
+        MigrationTimeout = StartTimeout,
     };
 
     private Dictionary<string, string> Environment() => new()
