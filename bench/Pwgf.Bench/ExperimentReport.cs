@@ -31,7 +31,7 @@ public static class ExperimentReport
                         $"one-minute load average {Number(results.LoadAverageBefore, "F2")} when training started and " +
                         $"{Number(results.LoadAverageAfter, "F2")} when it ended.");
         text.AppendLine($"- Commit: {s.Commit}.");
-        text.AppendLine($"- Service: `./pwgf up --workers {s.Workers}` (Release build), libtorch intra-op threads per worker: " +
+        text.AppendLine($"- Service: the API and {s.Workers} worker(s) started by the bench (BenchStack, Release build), libtorch intra-op threads per worker: " +
                         $"{(s.TorchThreads == 0 ? "libtorch's default" : s.TorchThreads.ToString(CultureInfo.InvariantCulture))}; a PostgreSQL " +
                         "cluster of its own. Everything was submitted and read back through the HTTP API: POST /api/v1/comparisons, " +
                         "GET /api/v1/comparisons/{id}, GET /api/v1/runs/{id}/metrics.");

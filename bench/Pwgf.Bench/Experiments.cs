@@ -11,6 +11,34 @@ namespace Pwgf.Bench;
 public static class Experiments
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+    private const int DefaultWorkers = 2;
+    private const int DefaultTorchThreads = 1;
+
+    /// <summary>
+    /// The command as `./pwgf bench experiments` runs it: without --url, on a stack of its own of --workers workers
+    /// (default 2) with --torch-threads libtorch threads each (default 1, or Worker__TorchThreads); the report goes to
+    /// docs/ or, with --quick, to a new temporary folder, unless --output says where.
+    /// </summary>
+    public static Task<int> RunOnOwnStackAsync(string[] args)
+    {
+        string started = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int workers = BenchStack.IntOption(args, "--workers") ?? DefaultWorkers;
+        int threads = BenchStack.IntOption(args, "--torch-threads")
+            ?? (int.TryParse(Environment.GetEnvironmentVariable("Worker__TorchThreads"), out int inherited) ? inherited : DefaultTorchThreads);
+        var extra = new List<string>();
+        if (!args.Contains("--workers")) extra.AddRange(["--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (!args.Contains("--torch-threads")) extra.AddRange(["--torch-threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (!args.Contains("--commit")) extra.AddRange(["--commit", BenchStack.Commit()]);
+        if (!args.Contains("--started")) extra.AddRange(["--started", started]);
+        if (!args.Contains("--output"))
+        {
+            extra.AddRange(["--output", args.Contains("--quick")
+                ? Directory.CreateTempSubdirectory("pwgf-results.").FullName
+                : Path.Combine(BenchStack.SourceTree, "docs")]);
+        }
+        var settings = new Dictionary<string, string> { ["Worker__TorchThreads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        return BenchStack.RunAsync("experiments", [.. args, .. extra], workers, settings, (all, _) => RunAsync(all));
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -46,7 +46,7 @@ public static class LoadReport
         text.AppendLine();
         text.AppendLine($"- Machine: {Environment.ProcessorCount} logical CPUs (nproc), {Machine.CpuModel()}, {Machine.Memory()}; " +
                         $"one-minute load average {Number(r.LoadAverageBefore, "F2")} when the bench started.");
-        text.AppendLine($"- Service: {s.Url}, started by the bench with `./pwgf up --workers 1` (Release build) on a PostgreSQL cluster " +
+        text.AppendLine($"- Service: {s.Url}, started by the bench (BenchStack: the API and 1 worker, Release build) on a PostgreSQL cluster " +
                         "of its own (default server settings); the API, the worker, PostgreSQL and the pollers (threads of the bench " +
                         "process) all run on this machine.");
         text.AppendLine($"- Training: one run, submitted as `{PollerLoad.Submission}`.");

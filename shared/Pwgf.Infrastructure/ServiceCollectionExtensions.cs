@@ -25,7 +25,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// The connection string, with the process's pool bounded: Database:MaxPoolSize if configured, else
     /// <paramref name="defaultPoolSize"/>. Sized so that an API and many workers stay inside PostgreSQL's
-    /// max_connections (README, "Connections").
+    /// max_connections (docs/operations.md, "Connections").
     /// </summary>
     public static string RequireConnectionString(this IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
     {

@@ -9,9 +9,9 @@ namespace Pwgf.Training;
 /// Why training needs it: libtorch's CPU parallelism is OpenMP, and OpenMP keeps a team of helper threads for
 /// each thread that starts parallel work. An async job that resumes on whatever pool thread is free soon owns
 /// several teams; once they outnumber the cores, OpenMP stops spinning between parallel regions and puts its
-/// helpers to sleep instead, and every matrix product then waits for a wake-up. Measured on this project's
-/// 2-core machine: a training step started from one thread used both cores; the same step after hops between
-/// threads used 1.1 cores and ran about a fifth slower (docs/performance.md).
+/// helpers to sleep instead, and every matrix product then waits for a wake-up. A training step started
+/// from one thread uses every core; after hops between threads it used fewer and ran slower (docs/performance.md,
+/// "One training thread per run").
 /// </para>
 /// </summary>
 public sealed class TorchThread : IDisposable

@@ -8,8 +8,7 @@ namespace Pwgf.Worker;
 /// <summary>
 /// How many libtorch threads a run of this worker uses: Worker:TorchThreads when set, otherwise the machine's
 /// cores divided among the workers alive on it, at least one. Two workers that each took every core would spin
-/// OpenMP threads against each other: measured on 2 cores, two 2-thread workers together trained at 0.58x one
-/// worker's rate. A worker is alive when its Hangfire server (named after this machine, see
+/// OpenMP threads against each other (docs/performance.md, "Workers share a machine's cores"). A worker is alive when its Hangfire server (named after this machine, see
 /// <see cref="ServerName"/>) sent a heartbeat within the last minute and its process still exists: a killed
 /// worker's server record outlives it until Hangfire's watchdog removes it, and must not halve its successor's share.
 /// The count is looked up at most every few seconds and applied on the training thread at each progress report,

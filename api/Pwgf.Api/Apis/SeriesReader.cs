@@ -39,8 +39,8 @@ public static class SeriesReader
 
     /// <summary>
     /// The first step after <paramref name="afterStep"/> of each run's series (runs without one are left out): one
-    /// probe of the primary key per run. (A grouped min over the runs read every point of the series: 30 ms on a
-    /// 100,000-point run, most of a page load.)
+    /// probe of the primary key per run. (A grouped min over the runs read every point of the series, most of a
+    /// page load on a long run: docs/performance.md.)
     /// </summary>
     public static async Task<Dictionary<Guid, int>> FirstStepsAsync(
         PwgfDbContext db, IReadOnlyCollection<Guid> runIds, string name, int afterStep, CancellationToken cancellationToken)

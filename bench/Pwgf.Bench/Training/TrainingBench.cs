@@ -14,7 +14,32 @@ namespace Pwgf.Bench.Training;
 /// </summary>
 public static class TrainingBench
 {
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// The command as `./pwgf bench training` runs it: without --url, on a stack of its own with one worker of
+    /// --torch-threads libtorch threads (default 0: the worker's own share, every core when it is alone), compared
+    /// with a bare loop at the same count; the full run writes docs/training-throughput.md.
+    /// </summary>
+    public static Task<int> RunOnOwnStackAsync(string[] args)
+    {
+        int threads = BenchStack.IntOption(args, "--torch-threads") ?? 0;
+        string root = BenchStack.SourceTree;
+        var all = new List<string>(BenchStack.Without(args, "--torch-threads"))
+        {
+            "--worker-threads", (threads > 0 ? threads : Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture),
+        };
+        if (!args.Contains("--python")) all.AddRange(["--python", "/usr/bin/python3"]);
+        if (!args.Contains("--peer-script")) all.AddRange(["--peer-script", Path.Combine(root, "bench", "peers", "pytorch_vae.py")]);
+        if (!args.Contains("--output") && !args.Contains("--quick")) all.AddRange(["--output", Path.Combine(root, "docs", "training-throughput.md")]);
+        var settings = new Dictionary<string, string>
+        {
+            ["Worker__TorchThreads"] = threads.ToString(CultureInfo.InvariantCulture),
+            // Submission throughput is measured too: no per-key rate limit on this throwaway stack.
+            ["Api__SubmissionsPerMinute"] = "100000",
+        };
+        return BenchStack.RunAsync("training", [.. all], workers: 1, settings, RunAsync);
+    }
+
+    public static async Task<int> RunAsync(string[] args, BenchStack? stack)
     {
         if (!TrainingSettings.TryParse(args, out var settings, out string? problem))
         {
@@ -24,7 +49,7 @@ public static class TrainingBench
         var started = DateTimeOffset.UtcNow;
         int defaultThreads = get_num_threads();
 
-        // Every tensor operation of this process happens in steps 1 to 3, before the first await, on the main thread:
+        // Every tensor operation of this process happens in steps 1 to 3, before the first await, on one thread:
         // libtorch's OpenMP keeps one thread team per calling thread and stops spinning once the process holds more
         // teams than cores, so tensor work resumed on pool threads would measure a slower bare loop (TorchThread).
 
@@ -68,15 +93,15 @@ public static class TrainingBench
 
         // 4b. One worker against two on this machine, while the queue holds nothing else.
         WorkerScaling.Result? scaling = null;
-        if (settings.Pwgf is { } pwgf)
+        if (stack is not null)
         {
-            scaling = await WorkerScaling.MeasureAsync(client, pwgf, settings.Quick);
+            scaling = await WorkerScaling.MeasureAsync(client, stack, settings.Quick);
         }
 
         // 4c. Metric writes into the stack's database, with the worker's own statement.
         MetricWriteBench.Result? writes = null;
         ApiLoad.Result? api = null;
-        if (Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf") is { Length: > 0 } connection && someRun is { } run)
+        if ((stack?.ConnectionString ?? Environment.GetEnvironmentVariable("ConnectionStrings__Pwgf")) is { Length: > 0 } connection && someRun is { } run)
         {
             writes = await MetricWriteBench.MeasureAsync(connection, run.Run, settings.Quick);
             Log($"metric writes: {writes.SmallFlushMs:F2} ms per flush of {writes.SmallFlushPoints} points, {writes.RowsPerSecond:F0} rows/s in batches of {writes.BatchPoints}");

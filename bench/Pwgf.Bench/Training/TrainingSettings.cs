@@ -1,16 +1,15 @@
 namespace Pwgf.Bench.Training;
 
 /// <summary>Options of the training bench; see Usage in Program.cs.</summary>
-/// <param name="Url">The stack the script started (one worker); loopback only.</param>
+/// <param name="Url">The stack to measure (one worker; <see cref="BenchStack"/> starts one when none is given); loopback only.</param>
 /// <param name="Quick">Shorter windows and fewer repetitions: the whole command in a few minutes.</param>
 /// <param name="ApiKeyFile">Where `./pwgf up` keeps the key, read when $PWGF_API_KEY is not set.</param>
 /// <param name="WorkerThreads">libtorch threads of the stack's worker; the bare loop is compared at the same count.</param>
 /// <param name="Python">The interpreter with Debian's python3-torch.</param>
 /// <param name="PeerScript">bench/peers/pytorch_vae.py.</param>
 /// <param name="Output">Markdown file for the report, besides stdout; optional.</param>
-/// <param name="Pwgf">The pwgf script, to start a second worker on the stack's database; without it that part is skipped.</param>
 public sealed record TrainingSettings(
-    Uri Url, bool Quick, string ApiKeyFile, int WorkerThreads, string Python, string PeerScript, string? Output, string? Pwgf = null)
+    Uri Url, bool Quick, string ApiKeyFile, int WorkerThreads, string Python, string PeerScript, string? Output)
 {
     public static readonly string[] Architectures = ["linear", "nonlinear"];
     public static readonly string[] Estimators = ["st", "disarm"];
@@ -53,7 +52,6 @@ public sealed record TrainingSettings(
                 case "--python": settings = settings with { Python = value }; break;
                 case "--peer-script": settings = settings with { PeerScript = value }; break;
                 case "--output": settings = settings with { Output = value }; break;
-                case "--pwgf": settings = settings with { Pwgf = value }; break;
                 default:
                     problem = $"unknown option or bad value: {option} {value}";
                     return false;

@@ -17,21 +17,15 @@ public static class WorkerScaling
     /// <param name="TwoWorkersStepsPerSecond">The same with a second worker process.</param>
     public sealed record Result(int Runs, int Steps, int FixedThreads, double OneWorkerStepsPerSecond, double TwoWorkersStepsPerSecond);
 
-    public static async Task<Result?> MeasureAsync(ServiceClient client, string pwgf, bool quick)
+    public static async Task<Result?> MeasureAsync(ServiceClient client, BenchStack stack, bool quick)
     {
         int threads = int.TryParse(Environment.GetEnvironmentVariable("Worker__TorchThreads"), out int fixedThreads) ? fixedThreads : 0;
         int runs = 4, steps = quick ? 1500 : 4000;
         double one = await MakespanThroughputAsync(client, runs, steps, seedBase: 100);
         Log($"1 worker: {one:F1} steps/s over {runs} runs");
 
-        var start = new ProcessStartInfo(pwgf) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("worker");
-        // The second worker inherits the stack's Worker__TorchThreads: 0 lets both share the cores (CoreShare).
-        using var second = Process.Start(start)!;
-        second.OutputDataReceived += (_, _) => { };
-        second.ErrorDataReceived += (_, _) => { };
-        second.BeginOutputReadLine();
-        second.BeginErrorReadLine();
+        // The second worker gets the stack's Worker__TorchThreads: 0 lets both share the cores (CoreShare).
+        using var second = stack.StartWorker();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(10));           // start-up and Hangfire server registration
@@ -43,9 +37,7 @@ public static class WorkerScaling
         finally
         {
             // SIGTERM: the worker drains like a deployment would stop it.
-            using var kill = Process.Start("kill", ["-TERM", second.Id.ToString()]);
-            await kill.WaitForExitAsync();
-            if (!second.WaitForExit(TimeSpan.FromSeconds(60))) second.Kill(entireProcessTree: true);
+            await second.TerminateAsync(TimeSpan.FromSeconds(60));
         }
     }
 

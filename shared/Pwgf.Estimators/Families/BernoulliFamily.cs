@@ -11,7 +11,7 @@ internal sealed class BernoulliFamily : LatentFamily
     public override Tensor Sample(Tensor parameters, Generator? generator)
     {
         // z = 1 exactly when u < p, u ~ U(0, 1): the same law as bernoulli(p), drawn through libtorch's uniform kernel,
-        // which costs a third of its per-element Bernoulli draw on the CPU (measured on a [50, 200] batch).
+        // which is cheaper on the CPU than its per-element Bernoulli draw (docs/performance.md).
         using var _ = no_grad();
         using var p = parameters.sigmoid();
         return rand(parameters.shape, dtype: parameters.dtype, device: parameters.device, generator: generator).lt_(p);

@@ -16,6 +16,6 @@ public interface IRunJob
 
 public static class JobQueues
 {
-    /// <summary>The queue of CPU training jobs. CUDA workers can listen to their own queue as well (README).</summary>
+    /// <summary>The queue of CPU training jobs. CUDA workers can listen to their own queue as well (docs/operations.md).</summary>
     public const string Training = "training";
 }

@@ -11,7 +11,8 @@ namespace Pwgf.IntegrationTests.Dashboard;
 
 /// <summary>
 /// The dashboard in a real browser against the real service: a person submits a comparison through the form, watches
-/// it train, exports its points, and runs a gradient audit. The screenshots land in docs/screenshots for the README.
+/// it train, exports its points, and runs a gradient audit. The screenshots land in .pwgf/screenshots (ignored by
+/// git); `./pwgf screenshots` copies them over the README's pictures in docs/screenshots.
 /// </summary>
 [Collection(ServiceCollection.Name)]
 public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestOutputHelper output) : IAsyncLifetime
@@ -59,19 +60,19 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         await page.WaitForURLAsync(ComparisonUrl());
         var id = Guid.Parse(ComparisonUrl().Match(page.Url).Groups[1].Value);
 
-        // The loss chart gains points while the runs train (4 runs one after another on the suite's single worker).
-        var counts = await WatchChartPointsAsync(page, "loss");
-        output.WriteLine($"loss chart points, read every 0.5 s: {string.Join(", ", counts)}");
-        Assert.True(counts.Zip(counts.Skip(1)).Any(pair => pair.First > 0 && pair.Second > pair.First),
-            $"The loss chart never grew between two reads: {string.Join(", ", counts)}");
-
+        // The loss chart gains points while the runs train: first some of them, later more, then all of them.
+        const int AllLossPoints = 4 * 101; // steps 0, 10, ..., 1000 for every run
+        int partial = await WaitForLossPointsAsync(page, "(n, all) => n > 0 && n < all", AllLossPoints);
+        output.WriteLine($"the loss chart showed {partial} of {AllLossPoints} points while the runs trained");
+        await WaitForLossPointsAsync(page, "(n, seen) => n > seen", partial);
+        await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-state", "complete",
+            new() { Timeout = (float)TrainingTimeout.TotalMilliseconds });
         await Expect(page.Locator("table.runs tbody tr[data-run-status='Succeeded']")).ToHaveCountAsync(4);
-        await Expect(page.Locator("#view")).ToHaveAttributeAsync("data-state", "complete");
 
         var comparison = await service.GetComparisonAsync(id);
         var expected = await ExpectedRowsAsync(comparison);
         int lossPoints = expected.Count(row => row.Metric == "loss");
-        Assert.Equal(4 * 101, lossPoints); // steps 0, 10, ..., 1000 for every run
+        Assert.Equal(AllLossPoints, lossPoints);
         await Expect(page.Locator("figure[data-metric='loss']")).ToHaveAttributeAsync("data-points", lossPoints.ToString(CultureInfo.InvariantCulture));
         await Expect(page.Locator("table.summary tbody tr")).ToHaveCountAsync(2);
         // Ranks read as the groups the API's pairwise tests allow ("1–2, not resolved" rather than a strict order).
@@ -199,19 +200,22 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         return page;
     }
 
-    /// <summary>Reads the chart's point count every half second until the page says every point is in.</summary>
-    private static async Task<List<int>> WatchChartPointsAsync(IPage page, string metric)
+    /// <summary>
+    /// Waits until the loss chart's point count n satisfies <paramref name="condition"/>, a JavaScript function of n
+    /// and <paramref name="argument"/>; returns n.
+    /// </summary>
+    private static async Task<int> WaitForLossPointsAsync(IPage page, string condition, int argument)
     {
-        var counts = new List<int>();
-        var deadline = DateTime.UtcNow + TrainingTimeout;
-        var figure = page.Locator($"figure[data-metric='{metric}']");
-        while (DateTime.UtcNow < deadline)
-        {
-            counts.Add(int.Parse(await figure.GetAttributeAsync("data-points") ?? "0", CultureInfo.InvariantCulture));
-            if (await page.Locator("#view").GetAttributeAsync("data-state") == "complete") return counts;
-            await Task.Delay(500);
-        }
-        throw new TimeoutException($"The comparison page never completed; chart points seen: {string.Join(", ", counts)}.\n{page.Url}");
+        var handle = await page.WaitForFunctionAsync(
+            $$"""
+            ([argument]) => {
+                const n = Number(document.querySelector("figure[data-metric='loss']")?.dataset.points ?? 0);
+                return ({{condition}})(n, argument) ? n : false;
+            }
+            """,
+            new object[] { argument },
+            new() { Timeout = (float)TrainingTimeout.TotalMilliseconds, PollingInterval = 100 });
+        return await handle.JsonValueAsync<int>();
     }
 
     private sealed record MetricRow(Guid RunId, string Estimator, long Seed, string Metric, int Step, double Value);
@@ -253,7 +257,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 
     private static async Task SaveScreenshotAsync(IPage page, string name, bool fullPage)
     {
-        string directory = Path.Combine(Repository.Root, "docs", "screenshots");
+        string directory = Path.Combine(Repository.Root, ".pwgf", "screenshots");
         Directory.CreateDirectory(directory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name), FullPage = fullPage });
     }

@@ -22,14 +22,26 @@ public sealed class ConditionalGetTests(ServiceFixture service)
     public async Task Comparison_and_run_details_answer_304_until_the_run_changes_then_200_with_a_new_tag()
     {
         var accepted = await service.SubmitAsync(LongRun);
-        string comparisonUrl = $"/api/v1/comparisons/{accepted.Id}";
+        try
+        {
+            await AssertTagsFollowTheRunAsync(accepted.Id);
+        }
+        finally
+        {
+            await service.CancelAsync(accepted.Id);
+        }
+    }
+
+    private async Task AssertTagsFollowTheRunAsync(Guid comparisonId)
+    {
+        string comparisonUrl = $"/api/v1/comparisons/{comparisonId}";
         var (comparison, comparisonTag) = await GetTaggedAsync<ComparisonDetails>(comparisonUrl);
         Assert.False(comparison.Status.IsFinal());
         string runUrl = $"/api/v1/runs/{Assert.Single(comparison.Runs).Id}";
         var (_, runTag) = await GetTaggedAsync<RunDetails>(runUrl);
 
         await service.Client.PostAsync($"{comparisonUrl}/cancel", null);
-        await service.WaitForFinalAsync(accepted.Id, RunTimeout);
+        await service.WaitForFinalAsync(comparisonId, RunTimeout);
 
         // Cancelling rewrote the run row: the old tags no longer match.
         var (cancelled, newComparisonTag) = await GetTaggedAsync<ComparisonDetails>(comparisonUrl, comparisonTag);
@@ -51,7 +63,19 @@ public sealed class ConditionalGetTests(ServiceFixture service)
     public async Task A_metric_series_keeps_its_tag_until_a_point_is_stored()
     {
         var accepted = await service.SubmitAsync(LongRun);
-        var run = Assert.Single((await service.GetComparisonAsync(accepted.Id)).Runs);
+        try
+        {
+            await AssertTheSeriesTagFollowsItsPointsAsync(accepted.Id);
+        }
+        finally
+        {
+            await service.CancelAsync(accepted.Id);
+        }
+    }
+
+    private async Task AssertTheSeriesTagFollowsItsPointsAsync(Guid comparisonId)
+    {
+        var run = Assert.Single((await service.GetComparisonAsync(comparisonId)).Runs);
         string url = $"/api/v1/runs/{run.Id}/metrics?name=loss";
 
         // Wait for the first points, then poll with the tag until the series grows.
@@ -87,8 +111,8 @@ public sealed class ConditionalGetTests(ServiceFixture service)
         Assert.Equal(first.Points, grown.Points.Take(first.Points.Count));
         Assert.NotEqual(tag, grownTag);
 
-        await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
-        await service.WaitForFinalAsync(accepted.Id, RunTimeout);
+        await service.Client.PostAsync($"/api/v1/comparisons/{comparisonId}/cancel", null);
+        await service.WaitForFinalAsync(comparisonId, RunTimeout);
         var (_, finalTag) = await GetTaggedAsync<MetricSeries>(url);
         await AssertNotModifiedAsync(url, finalTag, finalTag);
 

@@ -22,7 +22,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
     {
         // One worker, killed below: its Hangfire server record outlives it, but its process is gone, so the
         // successor counts itself alone and takes every core, as the killed one did (the manifests must match).
-        await service.OneWorkerAsync();
+        await service.ResetAsync();
         var accepted = await service.SubmitAsync(Request);
         // Past the second checkpoint (every 2000 steps in the fixture) and well before the end.
         var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);

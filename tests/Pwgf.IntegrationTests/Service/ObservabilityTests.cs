@@ -21,33 +21,22 @@ public sealed class ObservabilityTests(ServiceFixture service)
     [Fact]
     public async Task Workers_export_training_throughput_and_metric_write_latency_and_the_api_exports_runs_by_state()
     {
+        await service.ResetAsync(); // exactly one worker, which serves its metrics
         using var submitted = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(
             """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [41], "steps": 400, "evalEvery": 50}"""));
         var id = (await submitted.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
         Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(id, TimeSpan.FromMinutes(1))).Status);
 
         using var plain = new HttpClient();
-        var exports = new List<string>();
-        foreach (int port in service.WorkerMetricsPorts)
-        {
-            try
-            {
-                exports.Add(await plain.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
-            }
-            catch (HttpRequestException)
-            {
-                // a worker killed by an earlier test
-            }
-        }
-        // Whichever worker trained the run (earlier tests may have started several) exports its steps.
-        string? worker = exports.FirstOrDefault(e => e.Contains("pwgf_training_steps", StringComparison.Ordinal));
-        Assert.NotNull(worker);
+        string worker = await plain.GetStringAsync($"http://127.0.0.1:{Assert.Single(service.WorkerMetricsPorts)}/metrics");
+        Assert.Contains("pwgf_training_steps", worker);
         Assert.Contains("pwgf_metrics_write_duration", worker);
         Assert.Contains("pwgf_training_step_rate", worker);
 
-        // The API samples run states every few seconds.
-        string api = "";
-        for (int i = 0; i < 40 && !api.Contains("state=\"Succeeded\"", StringComparison.Ordinal); i++)
+        // The API samples run states every few seconds: wait until the export shows the run's.
+        string api = await service.Anonymous.GetStringAsync("/metrics");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!api.Contains("state=\"Succeeded\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250);
             api = await service.Anonymous.GetStringAsync("/metrics");

@@ -34,10 +34,11 @@ public sealed class RunManifestTests(ServiceFixture service)
     public async Task Workers_alive_on_one_machine_share_its_cores()
     {
         // A second worker on this machine: from then on each run takes at most half the cores (CoreShare), since
-        // workers that each took every core would spin their OpenMP threads against each other. Worker counts are
-        // looked up every 5 s, so the run is submitted after that.
+        // workers that each took every core would spin their OpenMP threads against each other. Both workers are
+        // new, so neither has counted the workers yet; the run is submitted once both are registered.
+        await service.ResetAsync();
         var extra = service.StartWorker();
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await service.WaitForWorkersRegisteredAsync();
         Assert.False(extra.HasExited, service.Logs);
 
         var run = await TrainToyRunAsync(seed: 32);
@@ -50,26 +51,34 @@ public sealed class RunManifestTests(ServiceFixture service)
         if (Environment.ProcessorCount < 2) return; // one core: every worker trains with one thread, nothing changes
 
         // Exactly one worker on the machine, so the run starts with every core.
-        await service.OneWorkerAsync();
+        await service.ResetAsync();
         var accepted = await service.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 5000000, "evalEvery": 1000}
             """);
-        var started = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        try
+        {
+            await AssertTheManifestTellsOfTheNewShareAsync(accepted.Id);
+        }
+        finally
+        {
+            await service.CancelAsync(accepted.Id);
+        }
+    }
+
+    private async Task AssertTheManifestTellsOfTheNewShareAsync(Guid comparisonId)
+    {
+        var started = await service.WaitForRunAsync(comparisonId, r => r.Status == RunStatus.Running && r.Manifest is not null);
         Assert.Equal(RunStatus.Running, started.Status);
         Assert.Equal(Environment.ProcessorCount, started.Manifest!.TorchThreads);
         Assert.Null(started.Manifest.ThreadsChangedAfterStep);
 
         // A second worker: the training one halves its threads within the 5 s refresh and says so in the manifest.
         service.StartWorker();
-        var changed = await service.WaitForRunAsync(accepted.Id, r => r.Manifest?.ThreadsChangedAfterStep is not null);
+        var changed = await service.WaitForRunAsync(comparisonId, r => r.Manifest?.ThreadsChangedAfterStep is not null);
         Assert.Equal(RunStatus.Running, changed.Status);
         Assert.InRange(changed.Manifest!.ThreadsChangedAfterStep!.Value, started.Step, changed.Step);
         Assert.Equal(started.Manifest with { ThreadsChangedAfterStep = changed.Manifest.ThreadsChangedAfterStep }, changed.Manifest);
         Assert.Contains($"trains with {Environment.ProcessorCount / 2} libtorch thread(s) after step {changed.Manifest.ThreadsChangedAfterStep}", service.Logs);
-
-        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
-        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>

@@ -78,14 +78,36 @@ public sealed class SeriesCacheTests(ServiceFixture service)
     /// <summary>The API's series_thinned and series_cache_hits counters (0 before their first use).</summary>
     private async Task<(long Reads, long Hits)> CountersAsync()
     {
-        await Task.Delay(500); // past any scrape response the exporter keeps for a moment
-        string export = await service.Anonymous.GetStringAsync("/metrics");
+        string export = await FreshExportAsync();
         return (Counter(export, "pwgf_api_series_thinned"), Counter(export, "pwgf_api_series_cache_hits"));
     }
 
+    /// <summary>
+    /// An export collected after everything this test did so far. The exporter may answer from a scrape it keeps for
+    /// a moment, but every scrape counts the /metrics requests completed before it: an export that counts more of
+    /// them than the first one read here was collected after that first request, so after this call began.
+    /// </summary>
+    private async Task<string> FreshExportAsync()
+    {
+        long first = Counter(await service.Anonymous.GetStringAsync("/metrics"), MetricsRequests);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            string export = await service.Anonymous.GetStringAsync("/metrics");
+            if (Counter(export, MetricsRequests) > first) return export;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the API's metrics export never changed");
+            await Task.Delay(50);
+        }
+    }
+
+    private const string MetricsRequests = "http_server_request_duration_seconds_count";
+
+    /// <summary>A counter's value summed over its series (for the request counter: the /metrics route's only).</summary>
     private static long Counter(string export, string name)
     {
-        var match = Regex.Match(export, $@"^{name}_total(?:\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline);
-        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        string route = name == MetricsRequests ? "http_route=\"/metrics\"" : "";
+        return Regex.Matches(export, $@"^{name}(?:_total)?(?:\{{([^}}]*)\}})? (\d+)", RegexOptions.Multiline)
+            .Where(match => match.Groups[1].Value.Contains(route, StringComparison.Ordinal))
+            .Sum(match => long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 }

@@ -1,25 +1,26 @@
-using System.Diagnostics;
 using Npgsql;
+using Pwgf.LocalStack;
 
 namespace Pwgf.IntegrationTests.Support;
 
 /// <summary>
-/// The throwaway PostgreSQL cluster of this test run. ./pwgf test starts one and passes PWGF_TEST_CONNECTION; when
-/// tests are started another way, the first use starts one with the same script and stops it when the run ends.
-/// Each test fixture creates its own database in it.
+/// The throwaway PostgreSQL cluster of this test run. ./pwgf test starts one and passes PWGF_TEST_CONNECTION and
+/// PWGF_TEST_PGDIR; when the tests are started another way (dotnet test), the first use starts one in a temporary
+/// folder and stops it when the run ends. Each test fixture creates its own database in it.
 /// </summary>
 public static class TestCluster
 {
-    private static readonly Lazy<string> AdminConnection = new(StartOrReuse, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static string? _directory = Environment.GetEnvironmentVariable("PWGF_TEST_PGDIR");
+    private static readonly Lazy<(string Admin, PostgresCluster Cluster)> Started = new(StartOrReuse, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static string Admin => AdminConnection.Value;
+    public static string Admin => Started.Value.Admin;
 
-    /// <summary>Restarts the cluster (fast shutdown: open connections are cut), as an operator or a crash would.</summary>
-    public static void Restart()
+    /// <summary>
+    /// Restarts the cluster (fast shutdown: open connections are cut), as an operator or a crash would. Only tests of
+    /// <see cref="DatabaseRestartCollection"/> may call it: nothing else uses the cluster while they run.
+    /// </summary>
+    public static async Task RestartAsync()
     {
-        _ = Admin;
-        Script("pg", "restart", _directory ?? throw new InvalidOperationException("PWGF_TEST_PGDIR is not set."));
+        await Started.Value.Cluster.RestartAsync();
         NpgsqlConnection.ClearAllPools(); // this process's pooled connections died with the old server
     }
 
@@ -43,35 +44,23 @@ public static class TestCluster
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string StartOrReuse()
+    private static (string, PostgresCluster) StartOrReuse()
     {
-        if (Environment.GetEnvironmentVariable("PWGF_TEST_CONNECTION") is { Length: > 0 } given) return given;
+        var binaries = PostgresBinaries.Require();
+        if (Environment.GetEnvironmentVariable("PWGF_TEST_CONNECTION") is { Length: > 0 } given
+            && Environment.GetEnvironmentVariable("PWGF_TEST_PGDIR") is { Length: > 0 } directory)
+        {
+            return (given, new PostgresCluster(directory, binaries));
+        }
 
-        string directory = Directory.CreateTempSubdirectory("pwgf-test-pg-").FullName;
-        _directory = directory;
-        Script("pg", "start", directory);
+        var cluster = new PostgresCluster(Directory.CreateTempSubdirectory("pwgf-test-pg-").FullName, binaries);
+        cluster.SetServerOptions(["fsync=off", "synchronous_commit=off", "full_page_writes=off"]);
+        cluster.StartAsync(firstPort: 56000 + Random.Shared.Next(1000)).GetAwaiter().GetResult();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            Script("pg", "stop", directory);
-            Directory.Delete(directory, recursive: true);
+            cluster.StopAsync().GetAwaiter().GetResult();
+            Directory.Delete(cluster.Directory, recursive: true);
         };
-        return Script("pg", "url", directory, "postgres").Trim();
-    }
-
-    private static string Script(params string[] arguments)
-    {
-        var info = new ProcessStartInfo(Path.Combine(Repository.Root, "pwgf"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"./pwgf {string.Join(' ', arguments)} failed: {error}");
-        return output;
+        return (cluster.ConnectionString(), cluster);
     }
 }
