@@ -29,6 +29,18 @@ public static class EstimatorRegistry
             [new ParameterSpec("samples", ParameterKind.Integer, 2, 2, 64, "Samples K per example (f is evaluated K times).")],
             (family, settings) => new ReinforceLeaveOneOut(family, settings.Integer("samples"))),
 
+        new("nvil",
+            "REINFORCE with NVIL's learned baseline (a network of the inputs; one learned number in the toys) and running mean; the centred signal is divided by max(1, its running standard deviation). Unbiased for the gradient divided by that positive per-step scale.",
+            Unbiased: true,
+            Reference: "Mnih, Gregor 2014, 'Neural variational inference and learning in belief networks'",
+            AllFamilies,
+            [
+                new ParameterSpec("hidden", ParameterKind.Integer, 100, 1, 1024, "Hidden tanh units of the baseline network of the inputs (VAE tasks)."),
+                new ParameterSpec("normalise", ParameterKind.Boolean, 1, 0, 1, "Divide the centred learning signal by max(1, its running standard deviation)."),
+                TuningRate(),
+            ],
+            (family, settings) => new LearnedBaseline(family, settings.Integer("hidden"), settings.Boolean("normalise"), settings.Number("tuningRate"))),
+
         new("arm",
             "Augment-REINFORCE-merge: two antithetic samples from one uniform, g = (f(b1) - f(b2))(u - 1/2).",
             Unbiased: true,
