@@ -41,6 +41,13 @@ public static class EstimatorRegistry
             ],
             (family, settings) => new LearnedBaseline(family, settings.Integer("hidden"), settings.Boolean("normalise"), settings.Number("tuningRate"))),
 
+        new("muprop",
+            "REINFORCE with the first-order Taylor expansion of f around the mean as control variate, its expectation's gradient f'(mu) dmu/dtheta added back.",
+            Unbiased: true,
+            Reference: "Gu, Levine, Sutskever, Mnih 2016, 'MuProp: unbiased backpropagation for stochastic neural networks'",
+            BinaryAndCategorical, [],
+            (family, _) => new TaylorControlVariate(family)),
+
         new("arm",
             "Augment-REINFORCE-merge: two antithetic samples from one uniform, g = (f(b1) - f(b2))(u - 1/2).",
             Unbiased: true,
