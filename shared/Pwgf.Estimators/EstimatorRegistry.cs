@@ -55,6 +55,14 @@ public static class EstimatorRegistry
             [Bernoulli], [],
             (_, _) => new AntitheticBernoulli(disarm: false)),
 
+        new("arms",
+            "Antithetic REINFORCE with K samples coupled by a Dirichlet copula, leave-one-out centred and debiased; K = 2 is DisARM.",
+            Unbiased: true,
+            Reference: "Dimitriev, Zhou 2021, 'ARMS: antithetic-REINFORCE-multi-sample gradient for binary variables'",
+            [Bernoulli],
+            [new ParameterSpec("samples", ParameterKind.Integer, 4, 2, 64, "Samples K per example (f is evaluated K times).")],
+            (_, settings) => new AntitheticMultiSample(settings.Integer("samples"))),
+
         new("disarm",
             "ARM with the uniform integrated out given the antithetic pair; never more variance than ARM.",
             Unbiased: true,
