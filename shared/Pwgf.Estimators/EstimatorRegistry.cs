@@ -64,11 +64,11 @@ public static class EstimatorRegistry
             (_, settings) => new AntitheticMultiSample(settings.Integer("samples"))),
 
         new("disarm",
-            "ARM with the uniform integrated out given the antithetic pair; never more variance than ARM.",
+            "ARM with the uniform integrated out given the antithetic pair; never more variance than ARM. Categorical: DisARM on the stick-breaking construction's binary steps, with one-sided score terms where only one sample reaches a step.",
             Unbiased: true,
-            Reference: "Dong, Mnih, Tucker 2020, 'DisARM: an antithetic gradient estimator for binary latent variables'",
-            [Bernoulli], [],
-            (_, _) => new AntitheticBernoulli(disarm: true)),
+            Reference: "Dong, Mnih, Tucker 2020, 'DisARM: an antithetic gradient estimator for binary latent variables'; categorical: Dong, Mnih, Tucker 2021, 'Coupled gradient estimators for discrete latent variables'",
+            BinaryAndCategorical, [],
+            (family, _) => family.Distribution == Categorical ? new StickBreakingAntithetic() : new AntitheticBernoulli(disarm: true)),
 
         new("rebar",
             "REINFORCE with a conditional Concrete relaxation of f as control variate; its scale and temperature are tuned online to minimise variance.",
