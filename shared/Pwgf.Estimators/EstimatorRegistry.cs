@@ -95,6 +95,14 @@ public static class EstimatorRegistry
             ],
             (_, settings) => new ConditionalRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))),
 
+        new("leg",
+            "Local expectation gradients: one sample, then for each coordinate the exact sum over its values with the others held. Bernoulli d + 1 evaluations, categorical d (K - 1) + 1, Poisson d (n + 1) + 1 (counts above n through the sample's score).",
+            Unbiased: true,
+            Reference: "Titsias, Lazaro-Gredilla 2015, 'Local expectation gradients for black box variational inference'",
+            AllFamilies,
+            [new ParameterSpec("truncation", ParameterKind.Integer, 16, 1, 256, "Poisson only: counts 0..n summed exactly per coordinate.")],
+            (family, settings) => new LocalExpectation(family, settings.Integer("truncation"))),
+
         new("st",
             "Straight-through: exact sample forward, the sample treated as its mean backward (mean-matching pWGF projection).",
             Unbiased: false,
