@@ -74,26 +74,30 @@ public static class EstimatorRegistry
             "REINFORCE with a conditional Concrete relaxation of f as control variate; its scale and temperature are tuned online to minimise variance.",
             Unbiased: true,
             Reference: "Tucker, Mnih, Maddison, Lawson, Sohl-Dickstein 2017, 'REBAR'",
-            [Bernoulli],
+            BinaryAndCategorical,
             [
                 Temperature(0.5, "Initial temperature lambda of the relaxation (tuned online)."),
                 new ParameterSpec("scale", ParameterKind.Number, 1, -10, 10, "Initial scale eta of the control variate (tuned online)."),
                 TuningRate(),
             ],
-            (_, settings) => new ConditionalRelaxation(false, settings.Number("temperature"), settings.Number("scale"), 0, settings.Number("tuningRate"))),
+            (family, settings) => family.Distribution == Categorical
+                ? new ConditionalGumbelRelaxation(false, settings.Number("temperature"), settings.Number("scale"), 0, settings.Number("tuningRate"))
+                : new ConditionalRelaxation(false, settings.Number("temperature"), settings.Number("scale"), 0, settings.Number("tuningRate"))),
 
         new("relax",
             "REBAR's control variate plus a small learned network, all tuned online to minimise the estimate's variance.",
             Unbiased: true,
             Reference: "Grathwohl, Choi, Wu, Roeder, Duvenaud 2018, 'Backpropagation through the void'",
-            [Bernoulli],
+            BinaryAndCategorical,
             [
                 Temperature(0.5, "Initial temperature lambda of the relaxation (tuned online)."),
                 new ParameterSpec("scale", ParameterKind.Number, 1, -10, 10, "Initial scale eta of the relaxed-f term (tuned online)."),
                 new ParameterSpec("hidden", ParameterKind.Integer, 10, 1, 1024, "Hidden units of the learned control-variate network."),
                 TuningRate(),
             ],
-            (_, settings) => new ConditionalRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))),
+            (family, settings) => family.Distribution == Categorical
+                ? new ConditionalGumbelRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))
+                : new ConditionalRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))),
 
         new("leg",
             "Local expectation gradients: one sample, then for each coordinate the exact sum over its values with the others held. Bernoulli d + 1 evaluations, categorical d (K - 1) + 1, Poisson d (n + 1) + 1 (counts above n through the sample's score).",
