@@ -99,6 +99,14 @@ public static class EstimatorRegistry
                 ? new ConditionalGumbelRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))
                 : new ConditionalRelaxation(true, settings.Number("temperature"), settings.Number("scale"), settings.Integer("hidden"), settings.Number("tuningRate"))),
 
+        new("unordered-set",
+            "k distinct joint configurations drawn without replacement, weighted by their leave-one-out set probabilities, each centred by the same estimator's estimate of E f without it (built-in baseline).",
+            Unbiased: true,
+            Reference: "Kool, van Hoof, Welling 2020, 'Estimating gradients for discrete random variables by sampling without replacement'",
+            [Categorical],
+            [new ParameterSpec("samples", ParameterKind.Integer, 4, 2, 8, "Configurations k drawn without replacement per example (f is evaluated k times).")],
+            (_, settings) => new UnorderedSet(settings.Integer("samples"))),
+
         new("leg",
             "Local expectation gradients: one sample, then for each coordinate the exact sum over its values with the others held. Bernoulli d + 1 evaluations, categorical d (K - 1) + 1, Poisson d (n + 1) + 1 (counts above n through the sample's score).",
             Unbiased: true,
