@@ -194,6 +194,14 @@ public static class EstimatorRegistry
             ],
             (_, settings) => new ExponentialArrivals(settings.Number("temperature"), settings.Integer("arrivals"))),
 
+        new("st-eat",
+            "Straight-through EAT: the exact Poisson count from the arrival times forward, the gradient of their relaxed count backward (the Poisson VAE code's hard sampling).",
+            Unbiased: false,
+            Reference: "Vafaii, Galor, Yates 2024, 'Poisson variational autoencoder' (reference code, hard sampling)",
+            [Poisson],
+            [Temperature(0.1, "Sharpness tau of the arrival indicator in the backward pass.")],
+            (_, settings) => new StraightThroughArrivals(settings.Number("temperature"))),
+
         new("gengs",
             "Generalised Gumbel-softmax: Gumbel-softmax over the support {0..n} plus a remainder class, relaxed count sum_k k w_k.",
             Unbiased: false,
