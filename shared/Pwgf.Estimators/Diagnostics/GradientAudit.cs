@@ -101,7 +101,7 @@ public static class GradientAudit
             bias,
             exactNorm < ZeroNorm ? null : Norm(bias) / exactNorm,
             exactNorm < ZeroNorm || meanNorm < ZeroNorm ? null : Dot(mean, exact) / (meanNorm * exactNorm),
-            estimator.EvaluationsPerExample(dims),
+            estimator.EvaluationsPerExample(dims, classes),
             samples);
     }
 
