@@ -1,5 +1,6 @@
 using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pwgf.Estimators.Pathwise;
@@ -27,7 +28,7 @@ public sealed class StraightThroughArrivals(double temperature) : IGradientEstim
         double largestRate;
         using (no_grad())
         {
-            largestRate = rate.max().item<double>();
+            largestRate = rate.max().ToDouble();
         }
         long arrivals = PoissonFamily.SupportBound(largestRate);
         var gaps = Noise.Exponential([.. parameters.shape, arrivals], parameters, generator); // [batch, dims, n]

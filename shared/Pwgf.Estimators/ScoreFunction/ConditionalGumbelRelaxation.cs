@@ -1,5 +1,6 @@
 using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pwgf.Estimators.ScoreFunction;
@@ -25,10 +26,10 @@ public sealed class ConditionalGumbelRelaxation(bool learnedNetwork, double temp
     public LatentFamily Family => LatentFamily.Categorical;
 
     /// <summary>eta, once the first call has created the control variate.</summary>
-    public double Scale => _tunables.Created ? _tunables.Values[0].item<double>() : scale;
+    public double Scale => _tunables.Created ? _tunables.Values[0].ToDouble() : scale;
 
     /// <summary>lambda, once the first call has created the control variate.</summary>
-    public double Temperature => _tunables.Created ? Math.Exp(_tunables.Values[1].item<double>()) : temperature;
+    public double Temperature => _tunables.Created ? Math.Exp(_tunables.Values[1].ToDouble()) : temperature;
 
     public int EvaluationsPerExample(int dims) => 3;
 

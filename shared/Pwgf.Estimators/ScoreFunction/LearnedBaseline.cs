@@ -72,9 +72,11 @@ public sealed class LearnedBaseline(LatentFamily family, int hidden, bool normal
         long batch = latest.Value.shape[0];
         using (no_grad())
         {
-            var centred = latest.Value - Baseline(latest.Context, batch);                    // [batch]
-            _mean = Memory * _mean + (1 - Memory) * centred.mean().item<double>();
-            _variance = Memory * _variance + (1 - Memory) * centred.var(unbiased: false).item<double>();
+            var centred = (latest.Value - Baseline(latest.Context, batch)).to_type(ScalarType.Float64); // [batch]
+            var batchMean = centred.mean();
+            _mean = Memory * _mean + (1 - Memory) * batchMean.item<double>();
+            // The batch's own variance (divided by the batch size, so one example gives 0, not NaN)
+            _variance = Memory * _variance + (1 - Memory) * (centred - batchMean).square().mean().item<double>();
         }
         var loss = (latest.Value - _mean - Baseline(latest.Context, batch)).square().mean();
         _baseline.Step(loss, retainGraph: false);
