@@ -2,6 +2,7 @@ using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 using Pwgf.UnitTests.Support;
+using TorchSharp;
 using static Pwgf.Estimators.Families.LatentDistribution;
 
 namespace Pwgf.UnitTests.Estimators;
@@ -141,6 +142,29 @@ public sealed class NewEstimatorConformanceTests
 
         int classes = Math.Max(1, problem.Classes);
         Assert.Equal(built.Estimator.EvaluationsPerExample(problem.Dims, classes), counting.Rows / 64.0);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryNewPair))]
+    public void Each_new_estimator_trains_in_float32_with_one_example_per_step(string estimator, string problemKey, string parameters)
+    {
+        // What a VAE hands an estimator (float32, a decoder's own dtype) and the toys' default batch of one.
+        var problem = ConformanceProblems.Get(problemKey);
+        using var built = Build(estimator, problem.Distribution, parameters);
+        using var generator = new TorchSharp.torch.Generator(1709);
+        long[] shape = problem.Classes > 0 ? [1, problem.Dims, problem.Classes] : [1, problem.Dims];
+        for (int step = 0; step < 5; step++)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var rows = TorchSharp.torch.tensor(problem.Point, TorchSharp.torch.float32).reshape(shape).clone().requires_grad_(true);
+            var surrogate = built.Estimator.Surrogate(rows, problem.Objective, generator);
+            (built.Estimator as ISelfTuningEstimator)?.Tune(surrogate, rows);
+            surrogate.sum().backward();
+
+            Assert.Equal(TorchSharp.torch.ScalarType.Float32, surrogate.dtype);
+            Assert.True(rows.grad!.isfinite().all().item<bool>(), $"{estimator}: gradient {rows.grad.ToString(TorchSharp.TensorStringStyle.Numpy)}");
+            Assert.True(double.IsFinite(surrogate.ToDouble()), $"{estimator}: surrogate {surrogate.ToDouble()}");
+        }
     }
 
     [Fact]
