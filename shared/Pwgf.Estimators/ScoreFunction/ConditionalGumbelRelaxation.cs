@@ -41,10 +41,10 @@ public sealed class ConditionalGumbelRelaxation(bool learnedNetwork, double temp
         var perturbed = logProbabilities + Noise.Gumbel(parameters, generator);              // z
         var hard = nn.functional.one_hot(perturbed.detach().argmax(-1), classes).to_type(parameters.dtype); // b
 
-        var exponentials = -Noise.Uniform(parameters, generator).log();                      // -log v
-        var atChosen = (exponentials * hard).sum(-1, keepdim: true);                         // -log v_b
-        var conditional = hard * -atChosen.log()
-                          + (1 - hard) * -(exponentials / logProbabilities.exp() + atChosen).log(); // z~
+        var logExponentials = (-Noise.Uniform(parameters, generator).log()).log();           // log(-log v)
+        var atChosen = (logExponentials * hard).sum(-1, keepdim: true);                      // log(-log v_b)
+        // -log(-log(v_i) / pi_i - log(v_b)) in log space, finite however small pi_i is in float32
+        var conditional = hard * -atChosen + (1 - hard) * -(logExponentials - logProbabilities).logaddexp(atChosen); // z~
 
         var value = objective.Evaluate(Family, hard);                                        // f(b), [batch]
         var control = Control(objective.Frozen(), cat([perturbed, conditional], 0));        // [2 batch]
