@@ -30,13 +30,14 @@ public static class EstimatorRegistry
             (family, settings) => new ReinforceLeaveOneOut(family, settings.Integer("samples"))),
 
         new("nvil",
-            "REINFORCE with NVIL's learned baseline (a network of the inputs; one learned number in the toys) and running mean; the centred signal is divided by max(1, its running standard deviation). Unbiased for the gradient divided by that positive per-step scale.",
+            "REINFORCE with NVIL's learned baseline (a network of the inputs; one learned number in the toys) and running mean. Optionally NVIL's variance normalisation, which divides the estimate by max(1, the signal's running standard deviation).",
             Unbiased: true,
             Reference: "Mnih, Gregor 2014, 'Neural variational inference and learning in belief networks'",
             AllFamilies,
             [
                 new ParameterSpec("hidden", ParameterKind.Integer, 100, 1, 1024, "Hidden tanh units of the baseline network of the inputs (VAE tasks)."),
-                new ParameterSpec("normalise", ParameterKind.Boolean, 1, 0, 1, "Divide the centred learning signal by max(1, its running standard deviation)."),
+                new ParameterSpec("normalise", ParameterKind.Boolean, 0, 0, 1,
+                    "Divide the centred learning signal by max(1, its running standard deviation), as the paper does. Off by default: here it scales only the estimator's share of a VAE's encoder gradient, not the exact KL term, which reweights the objective."),
                 TuningRate(),
             ],
             (family, settings) => new LearnedBaseline(family, settings.Integer("hidden"), settings.Boolean("normalise"), settings.Number("tuningRate"))),

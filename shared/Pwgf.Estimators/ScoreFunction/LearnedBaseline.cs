@@ -6,14 +6,17 @@ namespace Pwgf.Estimators.ScoreFunction;
 
 /// <summary>
 /// NVIL (Mnih and Gregor 2014): REINFORCE whose learning signal f(z) is centred by a learned, input-dependent
-/// baseline C(x) and a running mean c, then divided by max(1, sqrt(v)) with v the running variance of f(z) - C(x):
+/// baseline C(x) and a running mean c and, with <c>normalise</c>, divided by max(1, sqrt(v)) with v the running
+/// variance of f(z) - C(x):
 ///     g = (f(z) - C(x) - c) / max(1, sqrt(v)) * d log p(z) / d theta.
+/// Normalisation is off by default: a VAE task adds its KL term's exact gradient outside the estimator, and dividing
+/// only the estimator's share would weight that term up (docs/estimators.md).
 /// C is a small network of the objective's context (a VAE's images: one tanh hidden layer, 100 units in the paper),
 /// trained to minimise the squared centred learning signal (f(z) - c - C(x))^2. Toy problems have no inputs, every
 /// example is the same, so C there is one learned number. c and v are exponential moving averages with NVIL's
-/// alpha = 0.8. The baseline never depends on z, so the estimate is unbiased for the gradient divided by the positive
-/// scale max(1, sqrt(v)), which is fixed before the step's samples are drawn (this class updates c, v and C in
-/// <see cref="Tune"/>, after the estimate that used them; the paper updates c and v from the batch first).
+/// alpha = 0.8. The baseline never depends on z, so the estimate is unbiased (when normalising: for the gradient
+/// divided by max(1, sqrt(v)), a positive scale fixed before the step's samples are drawn). This class updates c, v
+/// and C in <see cref="Tune"/>, after the estimate that used them; the paper updates c and v from the batch first.
 /// </summary>
 public sealed class LearnedBaseline(LatentFamily family, int hidden, bool normalise, double tuningRate) : ISelfTuningEstimator
 {

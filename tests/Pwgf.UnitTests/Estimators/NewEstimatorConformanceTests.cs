@@ -28,7 +28,7 @@ public sealed class NewEstimatorConformanceTests
             foreach (var problem in problems) data.Add(estimator, problem, parameters, samples);
         }
         // REINFORCE-like variance: many samples. nvil starts as REINFORCE; tuned nvil has its own test.
-        Add("nvil", "normalise=0;hidden=7", 100_000, [.. Bernoulli4, .. Categorical4.Take(3), .. Poisson4.Take(3)]);
+        Add("nvil", "normalise=1;hidden=7", 100_000, [.. Bernoulli4, .. Categorical4.Take(3), .. Poisson4.Take(3)]);
         Add("muprop", "", 100_000, [.. Bernoulli4, .. Categorical4]);
         Add("arms", "samples=3", 60_000, Bernoulli4);
         Add("arms", "samples=6", 60_000, Bernoulli4.Take(3).ToArray());
@@ -234,7 +234,7 @@ public sealed class NewEstimatorConformanceTests
         Assert.Equal(4, Default("unordered-set", "samples"));
         Assert.Equal(16, Default("leg", "truncation"));
         Assert.Equal(0.1, Default("st-eat", "temperature"));
-        Assert.Equal((100, 1, 0.01), (Default("nvil", "hidden"), Default("nvil", "normalise"), Default("nvil", "tuningRate")));
+        Assert.Equal((100, 0, 0.01), (Default("nvil", "hidden"), Default("nvil", "normalise"), Default("nvil", "tuningRate")));
     }
 
     private static double Default(string estimator, string parameter) =>
