@@ -113,7 +113,7 @@ public static class EstimatorRegistry
             Unbiased: true,
             Reference: "Titsias, Lazaro-Gredilla 2015, 'Local expectation gradients for black box variational inference'",
             AllFamilies,
-            [new ParameterSpec("truncation", ParameterKind.Integer, 16, 1, 256, "Poisson only: counts 0..n summed exactly per coordinate.")],
+            [new ParameterSpec("truncation", ParameterKind.Integer, 32, 1, 256, "Poisson only: counts 0..n summed exactly per coordinate; larger counts go through the sample's score.")],
             (family, settings) => new LocalExpectation(family, settings.Integer("truncation"))),
 
         new("st",

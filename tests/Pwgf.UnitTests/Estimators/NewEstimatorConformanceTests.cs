@@ -232,7 +232,7 @@ public sealed class NewEstimatorConformanceTests
         Assert.False(EstimatorRegistry.Find("st-eat")!.Unbiased);
         Assert.Equal(4, Default("arms", "samples"));
         Assert.Equal(4, Default("unordered-set", "samples"));
-        Assert.Equal(16, Default("leg", "truncation"));
+        Assert.Equal(32, Default("leg", "truncation"));
         Assert.Equal(0.1, Default("st-eat", "temperature"));
         Assert.Equal((100, 0, 0.01), (Default("nvil", "hidden"), Default("nvil", "normalise"), Default("nvil", "tuningRate")));
     }
