@@ -71,12 +71,12 @@ public static class EstimatorCosts
             double warmUp = Call();
             int repetitions = warmUp > SlowWarmUp.TotalMilliseconds ? Math.Min(MinimumRepetitions, settings.Repetitions) : settings.Repetitions;
             var times = Enumerable.Range(0, repetitions).Select(_ => Call()).Order().ToList();
-            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims), Statistics.Median(times), null);
+            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims, classes), Statistics.Median(times), null);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // One broken estimator should not cost the rest of the report; its row says what went wrong.
-            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims), null, exception.Message);
+            return new Row(definition.Name, distribution, estimator.EvaluationsPerExample(settings.Dims, classes), null, exception.Message);
         }
     }
 

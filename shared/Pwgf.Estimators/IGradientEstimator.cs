@@ -24,6 +24,13 @@ public interface IGradientEstimator
     /// <summary>Evaluations of f per example (0 for the exact reference, which sums over the support).</summary>
     int EvaluationsPerExample(int dims);
 
+    /// <summary>
+    /// Evaluations of f per example when each of the <paramref name="dims"/> coordinates has <paramref name="classes"/>
+    /// classes (1 for Bernoulli and Poisson). The same as the one-argument form unless the cost grows with the number
+    /// of classes, as a sum over every class of every coordinate does.
+    /// </summary>
+    int EvaluationsPerExample(int dims, int classes) => EvaluationsPerExample(dims);
+
     /// <summary>[batch, dims(, K)] parameters -> [batch] surrogate.</summary>
     Tensor Surrogate(Tensor parameters, IObjective objective, Generator? generator);
 

@@ -120,7 +120,7 @@ public static class GradientAudit
             mean.Select((m, i) => m - exact[i]).ToArray(),
             assessment.RelativeBias,
             assessment.CosineSimilarity,
-            estimator.EvaluationsPerExample(dims),
+            estimator.EvaluationsPerExample(dims, classes),
             samples,
             assessment.BiasTest,
             assessment.RelativeBiasCorrected,

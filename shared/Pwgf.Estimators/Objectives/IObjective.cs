@@ -23,6 +23,12 @@ public interface IObjective
     /// gradient without leaking into the model's. Objectives without parameters are their own frozen view.
     /// </summary>
     IObjective Frozen() => this;
+
+    /// <summary>
+    /// The inputs the latent parameters were computed from, one row per example ([batch, features], a VAE's images),
+    /// for estimators whose baseline depends on them (NVIL); null when there are none, as in the toy problems.
+    /// </summary>
+    Tensor? Context => null;
 }
 
 /// <summary>An objective whose expectation is known in closed form or by summation: the exact reference.</summary>

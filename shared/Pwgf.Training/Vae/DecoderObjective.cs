@@ -20,4 +20,7 @@ internal sealed class DecoderObjective(VaeModel model, Tensor images, bool froze
     }
 
     public IObjective Frozen() => frozen ? this : new DecoderObjective(model, images, frozen: true);
+
+    /// <summary>The images the latent parameters were encoded from, for input-dependent baselines (NVIL).</summary>
+    public Tensor? Context => images;
 }
