@@ -11,8 +11,22 @@ namespace Pwgf.Training.Toys;
 /// </summary>
 public sealed class ToySession : ITrainingSession
 {
-    public static IReadOnlyList<string> Metrics { get; } =
-        ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_log_variance"];
+    public static readonly MetricDefinition Loss = new("loss", "Loss", "", MetricScale.Linear, LowerIsBetter: true,
+        "The exact expected objective E[f(z)] at the current parameters (closed form or a sum over the support).");
+
+    public static readonly MetricDefinition ParameterMean = new("parameter_mean", "Mean parameter", "", MetricScale.Linear, LowerIsBetter: null,
+        "Mean over coordinates of E[v(z_i)]: the Bernoulli probability, the Poisson rate or the expected class index.");
+
+    public static readonly MetricDefinition GradCosine = new("grad_cosine", "Cosine to the exact gradient", "", MetricScale.Linear, LowerIsBetter: false,
+        "Cosine between the mean of diagnosticSamples single-sample estimates and the exact gradient; 1 means the same direction. Not recorded where the exact gradient vanishes.");
+
+    public static readonly MetricDefinition GradRelativeBias = new("grad_relative_bias", "Relative bias", "", MetricScale.Linear, LowerIsBetter: true,
+        "|mean estimate - exact gradient| / |exact gradient| over diagnosticSamples single-sample estimates. Not recorded where the exact gradient vanishes.");
+
+    public static readonly MetricDefinition GradLogVariance = new("grad_log_variance", "Gradient variance", "", MetricScale.NaturalLog, LowerIsBetter: true,
+        "The natural log of the per-coordinate variance of single-sample estimates, averaged over coordinates. Average it over seeds as it is (a geometric mean of variances).");
+
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } = [Loss, ParameterMean, GradCosine, GradRelativeBias, GradLogVariance];
 
     private readonly ToyProblem _problem;
     private readonly IGradientEstimator _estimator;
@@ -64,18 +78,18 @@ public sealed class ToySession : ITrainingSession
 
         var metrics = new List<MetricValue>
         {
-            new("loss", expected.item<double>()),
-            new("parameter_mean", MeanCoordinateValue(point)),
+            new(Loss, expected.item<double>()),
+            new(ParameterMean, MeanCoordinateValue(point)),
         };
         double exactNorm = exact.norm().item<double>();
         if (exactNorm > 1e-12)
         {
-            metrics.Add(new("grad_cosine", nn.functional.cosine_similarity(mean, exact, dim: 0).item<double>()));
-            metrics.Add(new("grad_relative_bias", (mean - exact).norm().item<double>() / exactNorm));
+            metrics.Add(new(GradCosine, nn.functional.cosine_similarity(mean, exact, dim: 0).item<double>()));
+            metrics.Add(new(GradRelativeBias, (mean - exact).norm().item<double>() / exactNorm));
         }
         if (variance > 0)
         {
-            metrics.Add(new("grad_log_variance", Math.Log(variance)));
+            metrics.Add(new(GradLogVariance, Math.Log(variance)));
         }
         return metrics;
     }

@@ -15,8 +15,23 @@ namespace Pwgf.Training.Vae;
 /// </summary>
 public sealed class VaeSession : ITrainingSession
 {
-    public static IReadOnlyList<string> Metrics { get; } =
-        ["train_neg_elbo", "valid_neg_log_likelihood", "test_neg_log_likelihood", "encoder_grad_variance", "steps_per_second"];
+    public static readonly MetricDefinition TrainNegElbo = new("train_neg_elbo", "Training -ELBO", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Mean single-sample negative ELBO of the training batches since the previous evaluation.");
+
+    public static readonly MetricDefinition ValidNegLogLikelihood = new("valid_neg_log_likelihood", "Validation bound", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Importance-weighted upper bound on the negative log-likelihood of evalImages validation images (importanceSamples samples each); picks a run's best step.");
+
+    public static readonly MetricDefinition TestNegLogLikelihood = new("test_neg_log_likelihood", "Test bound", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Importance-weighted upper bound on the negative log-likelihood of evalImages test images (importanceSamples samples each); ranks estimators.");
+
+    public static readonly MetricDefinition EncoderGradVariance = new("encoder_grad_variance", "Encoder gradient variance", "", MetricScale.Log, LowerIsBetter: true,
+        "Mean over encoder weights of the variance of their training gradient, from moving averages of g and g^2 (decay 0.999).");
+
+    public static readonly MetricDefinition StepsPerSecond = new("steps_per_second", "Training speed", "steps/s", MetricScale.Linear, LowerIsBetter: false,
+        "Training steps per second of wall-clock time since the previous evaluation (evaluation itself excluded).");
+
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } =
+        [TrainNegElbo, ValidNegLogLikelihood, TestNegLogLikelihood, EncoderGradVariance, StepsPerSecond];
 
     /// <summary>Rows (images x importance samples) pushed through the decoder at once during evaluation.</summary>
     private const int EvaluationRows = 20_000;
@@ -112,22 +127,22 @@ public sealed class VaeSession : ITrainingSession
         var metrics = new List<MetricValue>();
         if (_elboSteps > 0)
         {
-            metrics.Add(new("train_neg_elbo", _elboSum.item<double>() / _elboSteps));
+            metrics.Add(new(TrainNegElbo, _elboSum.item<double>() / _elboSteps));
             _elboSum.zero_();
             _elboSteps = 0;
         }
         if (_stepsSinceEvaluation > 0 && _sinceEvaluation.Elapsed > TimeSpan.Zero)
         {
-            metrics.Add(new("steps_per_second", _stepsSinceEvaluation / _sinceEvaluation.Elapsed.TotalSeconds));
+            metrics.Add(new(StepsPerSecond, _stepsSinceEvaluation / _sinceEvaluation.Elapsed.TotalSeconds));
         }
 
         // The same importance samples at every evaluation of a run: the curve moves only with the model.
         using (var noise = new Generator((ulong)_seed, _device))
         {
-            metrics.Add(new("valid_neg_log_likelihood", ImportanceWeightedBound(_validation, noise)));
-            metrics.Add(new("test_neg_log_likelihood", ImportanceWeightedBound(_test, noise)));
+            metrics.Add(new(ValidNegLogLikelihood, ImportanceWeightedBound(_validation, noise)));
+            metrics.Add(new(TestNegLogLikelihood, ImportanceWeightedBound(_test, noise)));
         }
-        if (_moments.Updates > 0) metrics.Add(new("encoder_grad_variance", _moments.Variance()));
+        if (_moments.Updates > 0) metrics.Add(new(EncoderGradVariance, _moments.Variance()));
 
         _stepsSinceEvaluation = 0;
         _sinceEvaluation.Reset();
