@@ -38,7 +38,7 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
     }
 
     /// <summary>The metrics this comparison's task records, or null for a task that has left the catalogue.</summary>
-    public IReadOnlyList<string>? KnownMetrics => TaskRegistry.Find(Task)?.Metrics;
+    public IReadOnlyList<string>? KnownMetrics => TaskRegistry.Find(Task)?.MetricNames;
 
     /// <summary>Why <paramref name="name"/> cannot be read from this comparison, or null when it can.</summary>
     public string? ProblemWithMetric(string? name)
