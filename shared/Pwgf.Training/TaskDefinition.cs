@@ -12,7 +12,7 @@ public sealed record TaskContext(Device Device, DatasetCatalog Datasets);
 /// A training task of the catalogue: its latent family, its options, its metrics and how to start a session.
 /// Runs are scored by <paramref name="Score"/> (lower is better) at their last step; when the task has a
 /// <paramref name="Validation"/> metric, the best step of a run is where that metric is lowest. A request that names
-/// no optimiser gets Adam at <paramref name="DefaultLearningRate"/>.
+/// no optimiser gets <see cref="Optimizers.DefaultName"/> at <paramref name="DefaultLearningRate"/>.
 /// </summary>
 public sealed record TaskDefinition(
     string Name,
@@ -25,7 +25,7 @@ public sealed record TaskDefinition(
     Func<RunConfiguration, IGradientEstimator, TaskContext, ITrainingSession> Start,
     Func<ParameterValues, IReadOnlyDictionary<string, string>>? CheckTogether = null,
     MetricDefinition? Validation = null,
-    double DefaultLearningRate = 0.01)
+    double DefaultLearningRate = Optimizers.DefaultLearningRate)
 {
     /// <summary>The stored names of the task's metrics, in the order of <see cref="Metrics"/>.</summary>
     public IReadOnlyList<string> MetricNames => [.. Metrics.Select(m => m.Name)];

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,8 +51,7 @@ public sealed partial class RunJob(
             run.Requeue();
         }
 
-        var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)
-            ?? throw new InvalidOperationException($"Run {runId} has no configuration.");
+        var configuration = run.Configuration;
 
         try
         {
@@ -71,7 +69,7 @@ public sealed partial class RunJob(
                 LogThreadsChanged(runId, step, TorchSharp.torch.get_num_threads());
                 if (manifest.ThreadsChangedAfterStep is not null) return;
                 manifest = manifest with { ThreadsChangedAfterStep = step };
-                progress.ReviseManifest(JsonSerializer.Serialize(manifest, RunJson.Options));
+                progress.ReviseManifest(manifest);
             });
             await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, sink, cancellationToken);
 
@@ -118,10 +116,9 @@ public sealed partial class RunJob(
     /// </summary>
     private async Task<bool> TryStartAsync(Run run, RunManifest manifest, int fromStep, CancellationToken cancellationToken)
     {
-        string manifestJson = JsonSerializer.Serialize(manifest, RunJson.Options);
         for (int attempt = 1; attempt <= 5; attempt++)
         {
-            run.Start(manifest.Device, identity.Name, manifestJson, clock.GetUtcNow(), fromStep);
+            run.Start(identity.Name, manifest, clock.GetUtcNow(), fromStep);
             if (await TrySaveAsync(run, cancellationToken)) return true;
             if (run.Status.IsFinal() || run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
             {

@@ -17,7 +17,7 @@ public sealed class SavedCheckpointTests
         Assert.Empty(problems);
         var parameters = EstimatorRegistry.Find(estimator)!.Resolve(new Dictionary<string, double>(), out _);
         return new RunConfiguration(task, resolved.Values, estimator, parameters.Values, 7, 100,
-            new OptimizerConfiguration("adam", 0.05), EvalEvery: 10, TaskChoices: resolved.Choices);
+            new OptimizerSpecification("adam", 0.05), EvalEvery: 10, TaskChoices: resolved.Choices);
     }
 
     public static TheoryData<string> Files() => ["bernoulli-toy-relax", "categorical-toy-st", "bernoulli-vae-relax"];

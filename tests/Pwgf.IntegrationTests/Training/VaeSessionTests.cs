@@ -25,7 +25,7 @@ public sealed class VaeSessionTests
         Assert.Empty(problems);
         var parameters = EstimatorRegistry.Find(estimator)!.Resolve(new Dictionary<string, double>(), out _);
         return new RunConfiguration(task, resolved.Values, estimator, parameters.Values, seed, steps,
-            new OptimizerConfiguration("adam", 3e-3), EvalEvery: steps, TaskChoices: resolved.Choices);
+            new OptimizerSpecification("adam", 3e-3), EvalEvery: steps, TaskChoices: resolved.Choices);
     }
 
     internal static ITrainingSession Start(RunConfiguration configuration)

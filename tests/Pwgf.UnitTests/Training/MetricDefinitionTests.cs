@@ -47,7 +47,7 @@ public sealed class MetricDefinitionTests
         var definition = EstimatorRegistry.Find(estimatorName)!;
         var parameters = definition.Resolve(new Dictionary<string, double>(), out _);
         var configuration = new RunConfiguration(taskName, options.Values, estimatorName, parameters.Values, 1, 10,
-            new OptimizerConfiguration("adam", 0.01), 10, TaskChoices: options.Choices);
+            new OptimizerSpecification("adam", 0.01), 10, TaskChoices: options.Choices);
         using var session = task.Start(configuration, definition.Build(task.Distribution, parameters.Values), new TaskContext(CPU, new DatasetCatalog(new DatasetOptions())));
         session.Step();
 
