@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
@@ -24,7 +23,7 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
             .Select(c => new { c.Task, c.Specification, Runs = c.Runs.Select(r => new RunIdentity(r.Id, r.Estimator, r.Seed)).ToList() })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null) return null;
-        var specification = JsonSerializer.Deserialize<ComparisonSpecification>(row.Specification, RunJson.Options)!;
+        var specification = row.Specification;
         var labels = specification.Estimators.Select(e => e.Label).ToList();
         return new ComparisonRuns(id, row.Task, labels, InRequestOrder(row.Runs, specification, r => r.Estimator, r => r.Seed));
     }
