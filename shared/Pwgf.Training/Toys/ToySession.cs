@@ -1,5 +1,4 @@
 using Pwgf.Estimators;
-using Pwgf.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ namespace Pwgf.Training.Toys;
 /// Trains the unconstrained parameters of a toy problem (logits or log-rates, all starting at 0) directly with an
 /// estimator's gradient, and measures that gradient against the exact one at every evaluation.
 /// </summary>
-public sealed class ToySession : ITrainingSession
+public sealed class ToySession : TrainingSession
 {
     public static readonly MetricDefinition Loss = new("loss", "Loss", "", MetricScale.Linear, LowerIsBetter: true,
         "The exact expected objective E[f(z)] at the current parameters (closed form or a sum over the support).");
@@ -29,41 +28,42 @@ public sealed class ToySession : ITrainingSession
     public static IReadOnlyList<MetricDefinition> Metrics { get; } = [Loss, ParameterMean, GradCosine, GradRelativeBias, GradLogVariance];
 
     private readonly ToyProblem _problem;
-    private readonly IGradientEstimator _estimator;
     private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
-    private readonly ParameterOptimizer _optimizer;
     private readonly Generator _training;
     private readonly Generator _diagnostics;
 
     private ToySession(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device)
+        : base(configuration, estimator, device)
     {
         _problem = problem;
-        _estimator = estimator;
-        Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
-        _theta = new TorchSharp.Modules.Parameter(zeros(problem.ParameterShape, dtype: float64, device: device));
-        _optimizer = Optimizers.Create(configuration.Optimizer, [_theta]);
+        _theta = Own(new TorchSharp.Modules.Parameter(zeros(problem.ParameterShape, dtype: float64, device: device)));
+        Train([_theta]);
         // Two streams, so how often a run evaluates never changes the samples its training steps see.
-        _training = new Generator((ulong)configuration.Seed, device);
-        _diagnostics = new Generator((ulong)configuration.Seed ^ 0x5DEECE66DUL, device);
+        _training = RandomStream(0);
+        _diagnostics = RandomStream(0x5DEECE66DUL);
     }
 
     public static ToySession Start(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device) =>
         new(problem, configuration, estimator, device);
 
-    public string Device { get; }
+    protected override IEnumerable<CheckpointPart> State =>
+    [
+        CheckpointPart.Generator("training stream", _training),
+        CheckpointPart.Generator("diagnostics stream", _diagnostics),
+    ];
 
-    public void Step()
+    public override void Step()
     {
         using var scope = NewDisposeScope();
         var parameters = Rows(_theta, _problem.BatchSize);                                                 // [batch, dims(, K)]
-        var surrogate = _estimator.Surrogate(parameters, _problem.Objective, _training);
-        (_estimator as ISelfTuningEstimator)?.Tune(surrogate, parameters);
-        _optimizer.ZeroGrad();
+        var surrogate = Estimator.Surrogate(parameters, _problem.Objective, _training);
+        Tune(surrogate, parameters);
+        Optimizer.ZeroGrad();
         surrogate.mean().backward();
-        _optimizer.Step();
+        Optimizer.Step();
     }
 
-    public IReadOnlyList<MetricValue> Evaluate()
+    public override IReadOnlyList<MetricValue> Evaluate()
     {
         using var scope = NewDisposeScope();
         var point = _theta.detach().clone().requires_grad_(true);                                          // [dims(, K)]
@@ -71,7 +71,7 @@ public sealed class ToySession : ITrainingSession
         var exact = autograd.grad([expected], [point])[0].flatten();                                       // [dims * K]
 
         var rows = Rows(point.detach(), _problem.DiagnosticSamples).clone().requires_grad_(true);          // [M, dims(, K)]
-        _estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
+        Estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
         var perSample = rows.grad!.reshape(_problem.DiagnosticSamples, -1);                                // [M, dims * K]
         var mean = perSample.mean([0]);                                                                    // [dims * K]
         double variance = perSample.var(0).mean().item<double>();
@@ -94,30 +94,6 @@ public sealed class ToySession : ITrainingSession
         return metrics;
     }
 
-    public void Save(BinaryWriter writer)
-    {
-        _theta.Save(writer);
-        _optimizer.Save(writer);
-        _training.get_state().Save(writer);
-        _diagnostics.get_state().Save(writer);
-        (_estimator as ISelfTuningEstimator)?.SaveState(writer);
-    }
-
-    public void Load(BinaryReader reader)
-    {
-        using (var theta = Tensor.Load(reader))
-        using (no_grad())
-        {
-            _theta.copy_(theta);
-        }
-        _optimizer.Load(reader);
-        using var training = Tensor.Load(reader);
-        using var diagnostics = Tensor.Load(reader);
-        _training.set_state(training);
-        _diagnostics.set_state(diagnostics);
-        (_estimator as ISelfTuningEstimator)?.LoadState(reader);
-    }
-
     /// <summary>The parameters repeated for n independent examples: [n, dims(, K)].</summary>
     private Tensor Rows(Tensor parameters, int n) => parameters.unsqueeze(0).expand([n, .. _problem.ParameterShape]);
 
@@ -126,15 +102,5 @@ public sealed class ToySession : ITrainingSession
     {
         using var _ = no_grad();
         return _problem.Family.ExpectPerCoordinate(v => v, point.unsqueeze(0)).mean().item<double>();
-    }
-
-    /// <summary>The session owns its estimator (a self-tuning one holds parameters of its own).</summary>
-    public void Dispose()
-    {
-        (_estimator as IDisposable)?.Dispose();
-        _optimizer.Dispose();
-        _theta.Dispose();
-        _training.Dispose();
-        _diagnostics.Dispose();
     }
 }

@@ -47,4 +47,16 @@ public sealed class SavedCheckpointTests
         session.Step();
         Assert.All(session.Evaluate(), metric => Assert.True(double.IsFinite(metric.Value), $"{file}: {metric}"));
     }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void A_truncated_checkpoint_is_refused_naming_the_part_it_ends_in(string file)
+    {
+        byte[] truncated = Saved(file)[..^100];
+        using var session = VaeSessionTests.Start(ConfigurationOf(file));
+
+        var error = Assert.Throws<CheckpointFormatException>(() => SessionCheckpoint.Restore(session, truncated));
+        Assert.Contains(file.EndsWith("-st", StringComparison.Ordinal) ? "'diagnostics stream' part" : "'estimator tuning' part", error.Message);
+        Assert.Contains("Submit its configuration again", error.Message);
+    }
 }
