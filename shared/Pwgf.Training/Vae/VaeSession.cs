@@ -97,8 +97,7 @@ public sealed class VaeSession : TrainingSession
         using var scope = NewDisposeScope();
         var images = _batches.Next(_problem.BatchSize, TensorDevice);                             // [B, pixels]
 
-        var parameters = _model.Encode(images);                                                   // [B, dims(, K)]
-        var reconstruction = Estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise); // [B]
+        var (parameters, reconstruction) = Reconstruct(images);                                   // [B, dims(, K)], [B]
         Tune(reconstruction, parameters);
         var kl = _model.KullbackLeibler(parameters);                                              // [B]
         var loss = (reconstruction + kl).mean();
@@ -119,6 +118,20 @@ public sealed class VaeSession : TrainingSession
         _elboSteps++;
         _stepsSinceEvaluation++;
     }
+
+    /// <summary>
+    /// The estimated part of a step's loss: the latent parameters the encoder gives <paramref name="images"/>
+    /// [n, pixels], and the estimator's surrogate of E_q[-log p(x | z)] per image [n], through which the encoder gets
+    /// the estimator's gradient and the decoder its exact one. (Tests compare that encoder gradient with enumeration.)
+    /// </summary>
+    internal (Tensor Parameters, Tensor Reconstruction) Reconstruct(Tensor images)
+    {
+        var parameters = _model.Encode(images);                                                   // [n, dims(, K)]
+        return (parameters, Estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise));
+    }
+
+    /// <summary>The model being trained (for tests that look inside a step).</summary>
+    internal VaeModel Model => _model;
 
     public override IReadOnlyList<MetricValue> Evaluate()
     {
