@@ -1,9 +1,9 @@
 using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Pwgf.Infrastructure;
 
@@ -11,7 +11,7 @@ using Pwgf.Infrastructure;
 // Runs before the API and the workers start (./pwgf up, docker-compose), so neither of them races to create tables.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-builder.Services.AddPwgfDatabase(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Migrator);
+builder.Services.AddPwgfDatabase(ServiceCollectionExtensions.PoolSizes.Migrator);
 using var host = builder.Build();
 var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrator");
 
@@ -25,7 +25,7 @@ try
         logger.LogInformation("Applied {Count} migration(s): {Names}", pending.Count, string.Join(", ", pending));
     }
 
-    await using (var connection = new NpgsqlConnection(builder.Configuration.RequireConnectionString(ServiceCollectionExtensions.PoolSizes.Migrator)))
+    await using (var connection = new NpgsqlConnection(host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString))
     {
         await connection.OpenAsync();
         PostgreSqlObjectsInstaller.Install(connection, ServiceCollectionExtensions.HangfireSchema);

@@ -18,7 +18,7 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
         model.Entity<Comparison>(comparison =>
         {
             comparison.Property(c => c.Task).HasMaxLength(64);
-            comparison.Property(c => c.Specification).HasColumnType("jsonb");
+            comparison.Property(c => c.Specification).IsJsonDocument();
             comparison.HasIndex(c => c.CreatedAt);
             comparison.Property(c => c.RequestHash).HasMaxLength(64);
             comparison.Property(c => c.IdempotencyKey).HasMaxLength(200);
@@ -29,8 +29,8 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
         model.Entity<Run>(run =>
         {
             run.Property(r => r.Estimator).HasMaxLength(64);
-            run.Property(r => r.Configuration).HasColumnType("jsonb");
-            run.Property(r => r.Manifest).HasColumnType("jsonb");
+            run.Property(r => r.Configuration).IsJsonDocument();
+            run.Property(r => r.Manifest).IsJsonDocument();
             run.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
             run.Property(r => r.Device).HasMaxLength(16);
             run.Property(r => r.JobId).HasMaxLength(64);

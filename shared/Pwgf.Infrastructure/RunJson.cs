@@ -5,10 +5,19 @@ using System.Text.Json.Nodes;
 
 namespace Pwgf.Infrastructure;
 
-/// <summary>How run configurations and comparison specifications are serialised into jsonb columns, and hashed.</summary>
+/// <summary>
+/// How the stored documents (a comparison's specification, a run's configuration and manifest) are written into
+/// their jsonb columns, and hashed. The options are System.Text.Json's web defaults (camelCase names), which rows
+/// written since the first release use; changing them would change every config hash.
+/// </summary>
 public static class RunJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"A stored {typeof(T).Name} is null.");
 
     /// <summary>
     /// SHA-256 (hex) of the value's canonical JSON: object properties sorted by name at every depth, so equal

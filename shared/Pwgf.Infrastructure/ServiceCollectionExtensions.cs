@@ -14,28 +14,12 @@ public static class ServiceCollectionExtensions
     public const string ConnectionName = "Pwgf";
     public const string HangfireSchema = "hangfire";
 
-    /// <summary>Connections each kind of process may hold (EF Core and Hangfire share one Npgsql pool per process).</summary>
+    /// <summary>Connections each kind of process may hold unless Database:MaxPoolSize says otherwise.</summary>
     public static class PoolSizes
     {
         public const int Api = 30;
         public const int Worker = 15;
         public const int Migrator = 5;
-    }
-
-    /// <summary>
-    /// The connection string, with the process's pool bounded: Database:MaxPoolSize if configured, else
-    /// <paramref name="defaultPoolSize"/>. Sized so that an API and many workers stay inside PostgreSQL's
-    /// max_connections (docs/operations.md, "Connections").
-    /// </summary>
-    public static string RequireConnectionString(this IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
-    {
-        if (configuration.GetConnectionString(ConnectionName) is not { Length: > 0 } connection)
-        {
-            throw new InvalidOperationException(
-                $"No connection string: set ConnectionStrings__{ConnectionName} (./pwgf up does this for its private cluster).");
-        }
-        int poolSize = int.TryParse(configuration["Database:MaxPoolSize"], out int configured) && configured > 0 ? configured : defaultPoolSize;
-        return new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = poolSize }.ConnectionString;
     }
 
     /// <summary>The dataset catalogue, configured from the "Datasets" section; one per process, so loaded images are shared.</summary>
@@ -46,39 +30,64 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
+    /// <summary>
+    /// <see cref="DatabaseOptions"/>, bound and validated at start, with <paramref name="defaultPoolSize"/> as the
+    /// process's pool size when Database:MaxPoolSize is not set. The first registration's default holds.
+    /// </summary>
+    public static IServiceCollection AddPwgfDatabaseOptions(this IServiceCollection services, int defaultPoolSize)
     {
-        string connection = configuration.RequireConnectionString(defaultPoolSize);
-        return services.AddDbContextPool<PwgfDbContext>(options => options
-            .UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
+        if (services.Any(s => s.ServiceType == typeof(IValidateOptions<DatabaseOptions>))) return services;
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.ConnectionString ??= configuration.GetConnectionString(ConnectionName))
+            .PostConfigure(options => options.MaxPoolSize ??= defaultPoolSize)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
+    public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, int defaultPoolSize = PoolSizes.Worker)
+    {
+        services.AddPwgfDatabaseOptions(defaultPoolSize);
+        return services.AddDbContextPool<PwgfDbContext>((provider, options) => options
+            .UseNpgsql(
+                provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString,
+                npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
             .UseSnakeCaseNamingConvention());
     }
 
     /// <summary>
     /// Hangfire on the same database, in its own schema. The migrator installs that schema, so no process races to
     /// create it at start-up. Sliding invisibility keeps a long run from being handed to a second worker however
-    /// long it trains (Jobs:InvisibilityTimeout only bounds how long a job of a dead server stays invisible).
+    /// long it trains (<see cref="JobsOptions.InvisibilityTimeout"/> only bounds how long a job of a dead server stays
+    /// invisible).
     /// </summary>
-    public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
+    public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, int defaultPoolSize = PoolSizes.Worker)
     {
-        string connection = configuration.RequireConnectionString(defaultPoolSize);
-        var invisibility = configuration["Jobs:InvisibilityTimeout"] is { Length: > 0 } text
-            ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
-            : TimeSpan.FromMinutes(30);
-        return services.AddHangfire(hangfire => hangfire
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(connection),
-                new PostgreSqlStorageOptions
-                {
-                    SchemaName = HangfireSchema,
-                    PrepareSchemaIfNecessary = false,
-                    UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = invisibility,
-                    EnableLongPolling = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(5),
-                }));
+        services.AddPwgfDatabaseOptions(defaultPoolSize);
+        services.AddOptions<JobsOptions>()
+            .BindConfiguration(JobsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services.AddHangfire((provider, hangfire) =>
+        {
+            string connection = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString;
+            var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(
+                    options => options.UseNpgsqlConnection(connection),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = HangfireSchema,
+                        PrepareSchemaIfNecessary = false,
+                        UseSlidingInvisibilityTimeout = true,
+                        InvisibilityTimeout = jobs.InvisibilityTimeout,
+                        EnableLongPolling = true,
+                        QueuePollInterval = TimeSpan.FromSeconds(5),
+                    });
+        });
     }
 }

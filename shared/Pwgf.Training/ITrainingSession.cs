@@ -1,7 +1,11 @@
 namespace Pwgf.Training;
 
 /// <summary>A named metric value at the current parameters.</summary>
-public readonly record struct MetricValue(string Name, double Value);
+public readonly record struct MetricValue(string Name, double Value)
+{
+    /// <summary>A value of the metric <paramref name="metric"/> defines.</summary>
+    public MetricValue(MetricDefinition metric, double value) : this(metric.Name, value) { }
+}
 
 /// <summary>
 /// One run's model, optimiser and random streams, advanced one step at a time by <see cref="TrainingLoop"/>.

@@ -2,15 +2,18 @@ using System.Text.Json.Serialization;
 
 namespace Pwgf.Training;
 
-/// <summary>The optimiser of the distribution (or model) parameters.</summary>
-public sealed record OptimizerConfiguration(string Name, double LearningRate);
+/// <summary>The optimiser of a run's distribution (or model) parameters.</summary>
+/// <param name="Name">"adam" or "sgd" (<see cref="Optimizers.Names"/>).</param>
+/// <param name="LearningRate">Step size, in (0, <see cref="Optimizers.MaxLearningRate"/>].</param>
+public sealed record OptimizerSpecification(string Name, double LearningRate);
 
 /// <summary>
 /// The immutable record of one run's hyperparameters, stored with the run: everything needed to repeat it.
 /// Task options and estimator parameters are resolved (defaults filled in); list-valued task options (a cost
 /// vector) are in TaskLists, named choices (a dataset, an architecture) in TaskChoices, and the estimator's named
 /// choices (pwgf's projection) in EstimatorChoices, which is left out of the stored JSON when the estimator has none,
-/// so configurations and hashes of such runs read as before the field existed.
+/// so configurations and hashes of such runs read as before the field existed. Its canonical JSON is hashed into the
+/// run's config hash, so its shape (property names, order aside) must not change.
 /// </summary>
 public sealed record RunConfiguration(
     string Task,
@@ -19,7 +22,7 @@ public sealed record RunConfiguration(
     IReadOnlyDictionary<string, double> EstimatorParameters,
     long Seed,
     int Steps,
-    OptimizerConfiguration Optimizer,
+    OptimizerSpecification Optimizer,
     int EvalEvery,
     IReadOnlyDictionary<string, double[]>? TaskLists = null,
     IReadOnlyDictionary<string, string>? TaskChoices = null,

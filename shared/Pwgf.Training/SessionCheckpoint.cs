@@ -1,10 +1,11 @@
 namespace Pwgf.Training;
 
 /// <summary>
-/// The bytes of a checkpoint: a header (a magic number and the format version), then the session's own state.
-/// Sessions, optimisers, estimators and batch streams each write their state field by field, with no names or
-/// lengths, so a worker that read another layout as its own would go wrong silently. The header lets it refuse
-/// instead, with a message saying what to do. Raise <see cref="FormatVersion"/> whenever any saved layout changes.
+/// The bytes of a checkpoint: a header (a magic number and the format version), then the session's own state, the
+/// parts of <see cref="TrainingSession"/>'s named list one after another. Optimisers, estimators and batch streams
+/// each write their state field by field, with no names or lengths, so a worker that read another layout as its own
+/// would go wrong silently. The header lets it refuse instead, with a message saying what to do. Raise
+/// <see cref="FormatVersion"/> whenever any saved layout changes (a part added, removed, reordered or rewritten).
 /// </summary>
 public static class SessionCheckpoint
 {

@@ -10,9 +10,9 @@ public sealed record TaskContext(Device Device, DatasetCatalog Datasets);
 
 /// <summary>
 /// A training task of the catalogue: its latent family, its options, its metrics and how to start a session.
-/// Runs are scored by <paramref name="ScoreMetric"/> (lower is better) at their last step; when the task has a
-/// <paramref name="ValidationMetric"/>, the best step of a run is where that metric is lowest. A request that names no
-/// optimiser gets Adam at <paramref name="DefaultLearningRate"/>.
+/// Runs are scored by <paramref name="Score"/> (lower is better) at their last step; when the task has a
+/// <paramref name="Validation"/> metric, the best step of a run is where that metric is lowest. A request that names
+/// no optimiser gets <see cref="Optimizers.DefaultName"/> at <paramref name="DefaultLearningRate"/>.
 /// </summary>
 public sealed record TaskDefinition(
     string Name,
@@ -20,13 +20,19 @@ public sealed record TaskDefinition(
     LatentDistribution Distribution,
     bool HasExactObjective,
     IReadOnlyList<ParameterSpec> Options,
-    IReadOnlyList<string> Metrics,
+    IReadOnlyList<MetricDefinition> Metrics,
+    MetricDefinition Score,
     Func<RunConfiguration, IGradientEstimator, TaskContext, ITrainingSession> Start,
     Func<ParameterValues, IReadOnlyDictionary<string, string>>? CheckTogether = null,
-    string ScoreMetric = "loss",
-    string? ValidationMetric = null,
-    double DefaultLearningRate = 0.01)
+    MetricDefinition? Validation = null,
+    double DefaultLearningRate = Optimizers.DefaultLearningRate)
 {
+    /// <summary>The stored names of the task's metrics, in the order of <see cref="Metrics"/>.</summary>
+    public IReadOnlyList<string> MetricNames => [.. Metrics.Select(m => m.Name)];
+
+    /// <summary>The definition of one of the task's metrics, or null when the task does not record it.</summary>
+    public MetricDefinition? Metric(string name) => Metrics.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
+
     /// <summary>The dataset a run of this task trains on, when the task has a "dataset" option.</summary>
     public string? DatasetOf(ParameterValues options) => options.Choices.GetValueOrDefault("dataset");
 

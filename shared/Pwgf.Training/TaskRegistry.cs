@@ -23,6 +23,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
+            ToySession.Loss,
             (configuration, estimator, context) => ToySession.Start(ToyProblem.Bernoulli(configuration), configuration, estimator, context.Device)),
 
         new("poisson-toy",
@@ -36,6 +37,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
+            ToySession.Loss,
             (configuration, estimator, context) => ToySession.Start(ToyProblem.Poisson(configuration), configuration, estimator, context.Device)),
 
         new("categorical-toy",
@@ -52,6 +54,7 @@ public static class TaskRegistry
                 DiagnosticSamples(),
             ],
             ToySession.Metrics,
+            ToySession.Loss,
             (configuration, estimator, context) => ToySession.Start(ToyProblem.Categorical(configuration), configuration, estimator, context.Device),
             options => options.Lists.TryGetValue("costs", out var costs) && costs.Length != (int)options.Values["classes"]
                 ? new Dictionary<string, string> { ["costs"] = $"Give one cost per class ({options.Values["classes"]})." }
@@ -79,6 +82,12 @@ public static class TaskRegistry
     public static TaskDefinition? Find(string name) =>
         All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
 
+    /// <summary>
+    /// What a metric of a task means (title, unit, scale, better direction), or null when the task is unknown or
+    /// does not record it: what plots, summaries and reports look up instead of keeping lists of their own.
+    /// </summary>
+    public static MetricDefinition? FindMetric(string task, string metric) => Find(task)?.Metric(metric);
+
     /// <summary>A VAE task: its own options first, then the ones every VAE shares.</summary>
     private static TaskDefinition Vae(
         string name, string summary, LatentDistribution distribution, ParameterSpec[] options,
@@ -94,8 +103,8 @@ public static class TaskRegistry
             new ParameterSpec("evalImages", ParameterKind.Integer, 1000, 0, 100_000,
                 "Validation and test images scored at each evaluation (0: the whole split); the same images every time."),
         ],
-        VaeSession.Metrics, start,
-        ScoreMetric: "test_neg_log_likelihood", ValidationMetric: "valid_neg_log_likelihood", DefaultLearningRate: 1e-3);
+        VaeSession.Metrics, VaeSession.TestNegLogLikelihood, start,
+        Validation: VaeSession.ValidNegLogLikelihood, DefaultLearningRate: 1e-3);
 
     private static ParameterSpec Architecture() =>
         ParameterSpec.Choice("architecture", ["linear", "nonlinear"], "linear: one linear layer each way; nonlinear: two hidden layers of 200, LeakyReLU 0.3.");

@@ -26,7 +26,7 @@ public sealed partial class DatabaseProgressSink(
 
     private readonly KeyValuePair<string, object?> _estimator = new("estimator", run.Estimator);
     private int _reportedStep = run.Step;
-    private string? _manifest;
+    private RunManifest? _manifest;
     private long _reportedAt = clock.GetTimestamp();
 
     public async Task<bool> ReportAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
@@ -45,7 +45,7 @@ public sealed partial class DatabaseProgressSink(
     }
 
     /// <summary>Stores <paramref name="manifest"/> as the run's manifest with the next report (and after any reload).</summary>
-    public void ReviseManifest(string manifest) => _manifest = manifest;
+    public void ReviseManifest(RunManifest manifest) => _manifest = manifest;
 
     private Task<bool> WriteProgressAsync(int step, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken) =>
         WhileDatabaseIsDownAsync(async () =>

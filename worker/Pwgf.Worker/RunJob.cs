@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pwgf.Estimators;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
@@ -28,61 +26,17 @@ public sealed partial class RunJob(
     public Task ExecuteAsync(Guid runId, CancellationToken cancellationToken) =>
         trainingThreads.RunAsync(() => ExecuteOnTrainingThreadAsync(runId, cancellationToken), cancellationToken);
 
+    /// <summary>Claim, train, settle; whatever ends the execution is recorded on the run.</summary>
     private async Task ExecuteOnTrainingThreadAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var run = await db.Runs.SingleOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null)
-        {
-            LogMissing(runId);
-            return;
-        }
-        if (run.Status.IsFinal())
-        {
-            LogAlreadyFinal(runId, run.Status);
-            return;
-        }
-        if (run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
-        {
-            LogHeld(runId, run.LeaseOwner);
-            return;
-        }
-        if (run.Status == RunStatus.Running)
-        {
-            // The previous execution's lease expired (its worker vanished): take over from the last checkpoint.
-            run.Requeue();
-        }
-
-        var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)
-            ?? throw new InvalidOperationException($"Run {runId} has no configuration.");
-
+        var run = await FindTrainableAsync(runId, cancellationToken);
+        if (run is null) return;
         try
         {
-            coreShare.Apply();
-            using var session = StartSession(configuration);
-            int fromStep = await ResumeAsync(session, runId, cancellationToken);
-            var manifest = RunManifest.Capture(run.ConfigHash, run.Seed, session.Device, identity.Name, typeof(RunJob).Assembly);
-            if (!await TryStartAsync(run, manifest, fromStep, cancellationToken)) return;
-            LogStarted(runId, configuration.Task, run.Estimator, configuration.Seed, session.Device, fromStep);
-
-            var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
-            var progress = new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger);
-            var sink = new CoreSharingSink(progress, coreShare, step =>
-            {
-                LogThreadsChanged(runId, step, TorchSharp.torch.get_num_threads());
-                if (manifest.ThreadsChangedAfterStep is not null) return;
-                manifest = manifest with { ThreadsChangedAfterStep = step };
-                progress.ReviseManifest(JsonSerializer.Serialize(manifest, RunJson.Options));
-            });
-            await loop.RunAsync(session, fromStep, configuration.Steps, configuration.EvalEvery, sink, cancellationToken);
-
-            run.Succeed(clock.GetUtcNow());
-            if (!await TrySaveAsync(run, CancellationToken.None))
-            {
-                // A cancel request arrived after the last step: the run is complete, so it stays a success.
-                run.Succeed(clock.GetUtcNow());
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            LogSucceeded(runId);
+            using var claim = await ClaimAsync(run, cancellationToken);
+            if (claim is null) return;
+            await TrainAsync(run, claim, cancellationToken);
+            await SettleSucceededAsync(run);
         }
         catch (LeaseLostException)
         {
@@ -91,55 +45,70 @@ public sealed partial class RunJob(
         }
         catch (TrainingStoppedException stopped)
         {
-            run.ConfirmCancelled(clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
-            LogCancelled(runId, stopped.Step);
+            await SettleCancelledAsync(run, stopped.Step);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The worker is shutting down: hand the run back so that the re-queued job trains it again.
-            if (run.Status == RunStatus.Running) run.Requeue();
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SettleShutdownAsync(run);
             throw;
         }
         catch (Exception exception)
         {
-            LogFailed(exception, runId);
-            run.Fail(exception.Message, clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
+            await SettleFailedAsync(run, exception);
             throw;
         }
     }
 
     /// <summary>
-    /// Marks the run Running under this worker's lease. The row may change between loading and saving it (the API
-    /// storing the job id, a cancel request, another execution): then it is reloaded and looked at again.
-    /// The execution's manifest is stored in the same write, so a running run always says what trains it.
+    /// Train: the loop from the claimed step to the last, reporting progress to the database and applying the
+    /// worker's share of the cores at each report; a change of thread count is written into the manifest once.
     /// </summary>
-    private async Task<bool> TryStartAsync(Run run, RunManifest manifest, int fromStep, CancellationToken cancellationToken)
+    private async Task TrainAsync(Run run, Claim claim, CancellationToken cancellationToken)
     {
-        string manifestJson = JsonSerializer.Serialize(manifest, RunJson.Options);
-        for (int attempt = 1; attempt <= 5; attempt++)
+        var manifest = claim.Manifest;
+        var progress = new DatabaseProgressSink(db, run, identity.Name, metrics, clock, logger);
+        var sink = new CoreSharingSink(progress, coreShare, step =>
         {
-            run.Start(manifest.Device, identity.Name, manifestJson, clock.GetUtcNow(), fromStep);
-            if (await TrySaveAsync(run, cancellationToken)) return true;
-            if (run.Status.IsFinal() || run.IsHeldByAnother(identity.Name, clock.GetUtcNow(), options.Value.LeaseTimeout))
-            {
-                LogAlreadyFinal(run.Id, run.Status);
-                return false;
-            }
-            if (run.Status == RunStatus.Running) run.Requeue(); // a stale lease, as at the start of ExecuteAsync
-        }
-        throw new InvalidOperationException($"Run {run.Id} kept changing while this worker tried to start it.");
+            LogThreadsChanged(run.Id, step, TorchSharp.torch.get_num_threads());
+            if (manifest.ThreadsChangedAfterStep is not null) return;
+            manifest = manifest with { ThreadsChangedAfterStep = step };
+            progress.ReviseManifest(manifest);
+        });
+        var loop = new TrainingLoop(options.Value.FlushInterval, options.Value.CheckpointEvery);
+        await loop.RunAsync(claim.Session, claim.FromStep, run.Configuration.Steps, run.Configuration.EvalEvery, sink, cancellationToken);
     }
 
-    /// <summary>Loads the run's latest checkpoint into the session, if there is one; returns the step it holds.</summary>
-    private async Task<int> ResumeAsync(ITrainingSession session, Guid runId, CancellationToken cancellationToken)
+    private async Task SettleSucceededAsync(Run run)
     {
-        var checkpoint = await db.Checkpoints.AsNoTracking().SingleOrDefaultAsync(c => c.RunId == runId, cancellationToken);
-        if (checkpoint is null) return 0;
-        SessionCheckpoint.Restore(session, checkpoint.State);
-        return checkpoint.Step;
+        run.Succeed(clock.GetUtcNow());
+        if (!await TrySaveAsync(run, CancellationToken.None))
+        {
+            // A cancel request arrived after the last step: the run is complete, so it stays a success.
+            run.Succeed(clock.GetUtcNow());
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        LogSucceeded(run.Id);
+    }
+
+    private async Task SettleCancelledAsync(Run run, int step)
+    {
+        run.ConfirmCancelled(clock.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
+        LogCancelled(run.Id, step);
+    }
+
+    /// <summary>The worker is shutting down: the run goes back to the queue, and the re-queued job trains it again.</summary>
+    private async Task SettleShutdownAsync(Run run)
+    {
+        if (run.Status == RunStatus.Running) run.Requeue();
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private async Task SettleFailedAsync(Run run, Exception exception)
+    {
+        LogFailed(exception, run.Id);
+        run.Fail(exception.Message, clock.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>Saves the run; if the API changed it meanwhile (xmin moved), reloads it and says whether it may go on.</summary>
@@ -155,16 +124,6 @@ public sealed partial class RunJob(
             await db.Entry(run).ReloadAsync(cancellationToken);
             return false;
         }
-    }
-
-    private ITrainingSession StartSession(RunConfiguration configuration)
-    {
-        var task = TaskRegistry.Find(configuration.Task)
-            ?? throw new InvalidOperationException($"Unknown task '{configuration.Task}'.");
-        var estimator = (EstimatorRegistry.Find(configuration.Estimator)
-                ?? throw new InvalidOperationException($"Unknown estimator '{configuration.Estimator}'."))
-            .Build(task.Distribution, configuration.EstimatorParameters, configuration.EstimatorChoices);
-        return task.Start(configuration, estimator, new TaskContext(Devices.Best(), datasets));
     }
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} does not exist; nothing to do")]

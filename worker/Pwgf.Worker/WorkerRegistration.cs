@@ -23,6 +23,9 @@ public static class WorkerRegistration
         builder.Services.AddSingleton<CoreShare>();
         builder.Services.AddHostedService<LeaseReaper>();
 
+        // Whether to serve /metrics must be known while services are registered, before options can be resolved, so
+        // the section is bound once more here; the host validates the same values when it starts, before the
+        // listener opens.
         int metricsPort = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.MetricsPort ?? 0;
         builder.Services.AddPwgfTelemetry(builder.Configuration, metrics =>
         {

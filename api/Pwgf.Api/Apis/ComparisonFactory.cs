@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pwgf.Api.Contracts;
-using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
@@ -11,18 +8,12 @@ internal static class ComparisonFactory
 {
     public static Comparison Create(ComparisonSpecification specification, string? idempotencyKey, DateTimeOffset now)
     {
-        var comparison = new Comparison(specification.Task, JsonSerializer.Serialize(specification, RunJson.Options),
-            RunJson.Hash(specification), idempotencyKey, now);
+        var comparison = new Comparison(specification, idempotencyKey, now);
         foreach (var estimator in specification.Estimators)
         {
             foreach (long seed in specification.Seeds)
             {
-                var configuration = new RunConfiguration(
-                    specification.Task, specification.TaskOptions, estimator.Name, estimator.Parameters, seed,
-                    specification.Steps, new OptimizerConfiguration(specification.Optimizer.Name, specification.Optimizer.LearningRate),
-                    specification.EvalEvery, specification.TaskLists, specification.TaskChoices, estimator.Choices);
-                comparison.Runs.Add(new Run(comparison.Id, estimator.Label, seed, specification.Steps,
-                    JsonSerializer.Serialize(configuration, RunJson.Options), RunJson.Hash(configuration), now));
+                comparison.Runs.Add(new Run(comparison.Id, estimator.Label, specification.RunOf(estimator, seed), now));
             }
         }
         return comparison;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
@@ -24,7 +23,7 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
             .Select(c => new { c.Task, c.Specification, Runs = c.Runs.Select(r => new RunIdentity(r.Id, r.Estimator, r.Seed)).ToList() })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null) return null;
-        var specification = JsonSerializer.Deserialize<ComparisonSpecification>(row.Specification, RunJson.Options)!;
+        var specification = row.Specification;
         var labels = specification.Estimators.Select(e => e.Label).ToList();
         return new ComparisonRuns(id, row.Task, labels, InRequestOrder(row.Runs, specification, r => r.Estimator, r => r.Seed));
     }
@@ -38,7 +37,7 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
     }
 
     /// <summary>The metrics this comparison's task records, or null for a task that has left the catalogue.</summary>
-    public IReadOnlyList<string>? KnownMetrics => TaskRegistry.Find(Task)?.Metrics;
+    public IReadOnlyList<string>? KnownMetrics => TaskRegistry.Find(Task)?.MetricNames;
 
     /// <summary>Why <paramref name="name"/> cannot be read from this comparison, or null when it can.</summary>
     public string? ProblemWithMetric(string? name)

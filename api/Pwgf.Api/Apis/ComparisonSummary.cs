@@ -27,8 +27,8 @@ public static class ComparisonSummary
     {
         // A task that left the catalogue still gets a summary of the metric every task records.
         var task = TaskRegistry.Find(comparison.Task);
-        string scoreMetric = task?.ScoreMetric ?? "loss";
-        string? validationMetric = task?.ValidationMetric;
+        string scoreMetric = task?.Score.Name ?? "loss";
+        string? validationMetric = task?.Validation?.Name;
         var runs = await ReadRunScoresAsync(db, comparison.Runs, scoreMetric, validationMetric, cancellationToken);
         return Summarise(labels, scoreMetric, validationMetric, runs);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -149,7 +148,7 @@ public static class ComparisonsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
         }
 
-        var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
+        var specification = comparison.Specification;
         var labels = specification.Estimators.Select(e => e.Label).ToList();
         var runs = ComparisonRuns.InRequestOrder(comparison.Runs, specification, r => r.Estimator, r => r.Seed)
             .Select(RunsApi.ToDetails)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +6,6 @@ using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
-using Pwgf.Training;
 
 namespace Pwgf.Api.Apis;
 
@@ -132,11 +130,9 @@ public static class RunsApi
 
     internal static RunDetails ToDetails(Run run)
     {
-        var configuration = JsonSerializer.Deserialize<RunConfiguration>(run.Configuration, RunJson.Options)!;
-        var manifest = run.Manifest is null ? null : JsonSerializer.Deserialize<RunManifest>(run.Manifest, RunJson.Options);
-        return new RunDetails(run.Id, run.ComparisonId, run.Estimator, configuration.EstimatorParameters, run.Seed, run.ConfigHash,
+        return new RunDetails(run.Id, run.ComparisonId, run.Estimator, run.Configuration.EstimatorParameters, run.Seed, run.ConfigHash,
             run.Status, run.Step, run.Steps, run.Attempts, run.Device, run.Error, run.CreatedAt, run.StartedAt, run.FinishedAt,
-            manifest, configuration.EstimatorChoices);
+            run.Manifest, run.Configuration.EstimatorChoices);
     }
 
     private static ProblemHttpResult RunNotFound(Guid id) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pwgf.Infrastructure.Entities;
+using Pwgf.Training;
 
 namespace Pwgf.Api.Contracts;
 
@@ -29,30 +30,6 @@ public sealed record SubmitComparisonRequest(
 /// <param name="LearningRate">Step size, in (0, 10].</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OptimizerRequest(string? Name, double? LearningRate);
-
-/// <summary>The normalised specification stored with a comparison: defaults filled in, estimators labelled.</summary>
-public sealed record ComparisonSpecification(
-    string Task,
-    IReadOnlyDictionary<string, double> TaskOptions,
-    IReadOnlyList<EstimatorChoice> Estimators,
-    IReadOnlyList<long> Seeds,
-    int Steps,
-    OptimizerSpecification Optimizer,
-    int EvalEvery,
-    IReadOnlyDictionary<string, double[]>? TaskLists = null,
-    IReadOnlyDictionary<string, string>? TaskChoices = null);
-
-/// <summary>
-/// An estimator with its resolved parameters; Label tells apart two settings of one estimator. Choices holds its
-/// named-choice parameters (pwgf's projection), and is absent for estimators that have none.
-/// </summary>
-public sealed record EstimatorChoice(
-    string Name,
-    string Label,
-    IReadOnlyDictionary<string, double> Parameters,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string>? Choices = null);
-
-public sealed record OptimizerSpecification(string Name, double LearningRate);
 
 public sealed record ComparisonAccepted(Guid Id, RunStatus Status);
 

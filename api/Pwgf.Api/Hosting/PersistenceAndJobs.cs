@@ -16,8 +16,8 @@ public static class PersistenceAndJobs
     /// <summary>The database, the Hangfire client (the API enqueues, it never runs jobs) and the readiness check.</summary>
     public static WebApplicationBuilder AddPersistenceAndJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddPwgfDatabase(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
-        builder.Services.AddPwgfHangfire(builder.Configuration, ServiceCollectionExtensions.PoolSizes.Api);
+        builder.Services.AddPwgfDatabase(ServiceCollectionExtensions.PoolSizes.Api);
+        builder.Services.AddPwgfHangfire(ServiceCollectionExtensions.PoolSizes.Api);
         builder.Services.AddPwgfDatasets();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])

@@ -30,7 +30,7 @@ public static class ComparisonValidator
         var seeds = ValidateSeeds(request.Seeds, problems);
         int steps = ValidateSteps(request.Steps, problems);
         int evalEvery = ValidateEvalEvery(request.EvalEvery, steps, problems);
-        var optimizer = ValidateOptimizer(request.Optimizer, task?.DefaultLearningRate ?? SubmissionLimits.DefaultLearningRate, problems);
+        var optimizer = ValidateOptimizer(request.Optimizer, task?.DefaultLearningRate ?? Optimizers.DefaultLearningRate, problems);
 
         if (estimators.Count * seeds.Count > SubmissionLimits.MaxRuns)
         {
@@ -141,7 +141,7 @@ public static class ComparisonValidator
 
     private static OptimizerSpecification? ValidateOptimizer(OptimizerRequest? request, double defaultRate, FieldProblems problems)
     {
-        string name = request?.Name ?? SubmissionLimits.DefaultOptimizer;
+        string name = request?.Name ?? Optimizers.DefaultName;
         double rate = request?.LearningRate ?? defaultRate;
         bool valid = true;
         if (!Optimizers.Names.Contains(name))

@@ -10,8 +10,4 @@ public static class SubmissionLimits
 
     /// <summary>Evaluations per run (steps / evalEvery); each writes a handful of metric rows.</summary>
     public const int MaxEvaluations = 100_000;
-
-    public const string DefaultOptimizer = "adam";
-    /// <summary>Used when the task does not say (every task in the registry does: toys 0.01, VAEs 0.001).</summary>
-    public const double DefaultLearningRate = 0.01;
 }

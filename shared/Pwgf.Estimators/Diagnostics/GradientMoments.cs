@@ -19,8 +19,13 @@ public static class GradientMoments
     {
         using var scope = NewDisposeScope();
         var rows = perSample.detach().to(float64);                                       // [rows, width]
-        var mean = rows.mean([0]);                                                       // [width]
-        var centred = rows - mean;                                                       // [rows, width]
+        // Shift by the first row before averaging: identical rows (an exact gradient) then centre to exact zeros
+        // instead of leaving the rounding error of their mean behind as a tiny positive variance.
+        var origin = rows[0];                                                            // [width]
+        var shifted = rows - origin;                                                     // [rows, width]
+        var shiftedMean = shifted.mean([0]);                                             // [width]
+        var centred = shifted - shiftedMean;                                             // [rows, width]
+        var mean = shiftedMean + origin;                                                 // [width]
         var coMoments = moments.HasCovariance
             ? centred.t().mm(centred)                                                    // [width, width]
             : centred.square().sum([0]);                                                 // [width]

@@ -1,3 +1,5 @@
+using Pwgf.Training;
+
 namespace Pwgf.Infrastructure.Entities;
 
 /// <summary>A submitted estimator comparison: one task, several estimators x seeds, one run each.</summary>
@@ -5,12 +7,12 @@ public sealed class Comparison
 {
     private Comparison() { }
 
-    public Comparison(string task, string specification, string requestHash, string? idempotencyKey, DateTimeOffset createdAt)
+    public Comparison(ComparisonSpecification specification, string? idempotencyKey, DateTimeOffset createdAt)
     {
         Id = Guid.CreateVersion7();
-        Task = task;
+        Task = specification.Task;
         Specification = specification;
-        RequestHash = requestHash;
+        RequestHash = RunJson.Hash(specification);
         IdempotencyKey = idempotencyKey;
         CreatedAt = createdAt;
     }
@@ -18,8 +20,8 @@ public sealed class Comparison
     public Guid Id { get; private set; }
     public string Task { get; private set; } = "";
 
-    /// <summary>The normalised request (defaults filled in), as JSON.</summary>
-    public string Specification { get; private set; } = "{}";
+    /// <summary>The normalised request (defaults filled in), stored as jsonb.</summary>
+    public ComparisonSpecification Specification { get; private set; } = null!;
 
     /// <summary>Hash of the canonical specification: what an Idempotency-Key replay must match.</summary>
     public string RequestHash { get; private set; } = "";

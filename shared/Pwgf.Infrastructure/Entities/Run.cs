@@ -1,3 +1,5 @@
+using Pwgf.Training;
+
 namespace Pwgf.Infrastructure.Entities;
 
 /// <summary>
@@ -8,15 +10,19 @@ public sealed class Run
 {
     private Run() { }
 
-    public Run(Guid comparisonId, string estimator, long seed, int steps, string configuration, string configHash, DateTimeOffset createdAt)
+    /// <param name="comparisonId">The comparison the run belongs to.</param>
+    /// <param name="estimator">The estimator's label in the comparison.</param>
+    /// <param name="configuration">Everything the run trains with; its seed and steps are the run's.</param>
+    /// <param name="createdAt">Submission time.</param>
+    public Run(Guid comparisonId, string estimator, RunConfiguration configuration, DateTimeOffset createdAt)
     {
-        ConfigHash = configHash;
         Id = Guid.CreateVersion7();
         ComparisonId = comparisonId;
         Estimator = estimator;
-        Seed = seed;
-        Steps = steps;
+        Seed = configuration.Seed;
+        Steps = configuration.Steps;
         Configuration = configuration;
+        ConfigHash = RunJson.Hash(configuration);
         CreatedAt = createdAt;
         Status = RunStatus.Queued;
     }
@@ -27,8 +33,8 @@ public sealed class Run
     public long Seed { get; private set; }
     public int Steps { get; private set; }
 
-    /// <summary>The immutable record of the run's hyperparameters (a serialised RunConfiguration).</summary>
-    public string Configuration { get; private set; } = "{}";
+    /// <summary>The immutable record of the run's hyperparameters, stored as jsonb.</summary>
+    public RunConfiguration Configuration { get; private set; } = null!;
 
     /// <summary>Hash of the canonical configuration: equal hashes mean runs that must give identical metrics.</summary>
     public string ConfigHash { get; private set; } = "";
@@ -55,23 +61,23 @@ public sealed class Run
     public DateTimeOffset? CancelRequestedAt { get; private set; }
 
     /// <summary>
-    /// Where and with what the latest execution trains (a serialised RunManifest); null until a worker starts the run.
+    /// Where and with what the latest execution trains, stored as jsonb; null until a worker starts the run.
     /// </summary>
-    public string? Manifest { get; private set; }
+    public RunManifest? Manifest { get; private set; }
 
     /// <summary>PostgreSQL's xmin: the API and a worker never overwrite each other's change of the same run.</summary>
     public uint Version { get; private set; }
 
     /// <summary>
-    /// Starts (or, from a checkpoint, resumes) training at <paramref name="fromStep"/> completed steps; the
-    /// execution's <paramref name="manifest"/> replaces the one an earlier execution left.
+    /// Starts (or, from a checkpoint, resumes) training at <paramref name="fromStep"/> completed steps on the
+    /// execution's device; its <paramref name="manifest"/> replaces the one an earlier execution left.
     /// </summary>
-    public void Start(string device, string owner, string manifest, DateTimeOffset now, int fromStep = 0)
+    public void Start(string owner, RunManifest manifest, DateTimeOffset now, int fromStep = 0)
     {
         Require(Status is RunStatus.Queued, "start");
         if (fromStep < 0 || fromStep > Steps) throw new ArgumentOutOfRangeException(nameof(fromStep), fromStep, $"Must be within 0..{Steps}.");
         Status = RunStatus.Running;
-        Device = device;
+        Device = manifest.Device;
         Manifest = manifest;
         Step = fromStep;
         StartedAt ??= now;
@@ -85,7 +91,7 @@ public sealed class Run
         Status == RunStatus.Running && LeaseOwner != owner && HeartbeatAt > now - leaseTimeout;
 
     /// <summary>Replaces the running execution's manifest (what it trains with changed while it ran).</summary>
-    public void ReviseManifest(string manifest)
+    public void ReviseManifest(RunManifest manifest)
     {
         Require(Status is RunStatus.Running, "revise its manifest");
         Manifest = manifest;

@@ -1,7 +1,6 @@
 using Pwgf.Estimators;
 using Pwgf.Estimators.Diagnostics;
 using Pwgf.Statistics;
-using Pwgf.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,47 +10,65 @@ namespace Pwgf.Training.Toys;
 /// Trains the unconstrained parameters of a toy problem (logits or log-rates, all starting at 0) directly with an
 /// estimator's gradient, and measures that gradient against the exact one at every evaluation.
 /// </summary>
-public sealed class ToySession : ITrainingSession
+public sealed class ToySession : TrainingSession
 {
-    public static IReadOnlyList<string> Metrics { get; } =
-        ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_bias_pvalue", "grad_log_variance"];
+    public static readonly MetricDefinition Loss = new("loss", "Loss", "", MetricScale.Linear, LowerIsBetter: true,
+        "The exact expected objective E[f(z)] at the current parameters (closed form or a sum over the support).");
+
+    public static readonly MetricDefinition ParameterMean = new("parameter_mean", "Mean parameter", "", MetricScale.Linear, LowerIsBetter: null,
+        "Mean over coordinates of E[v(z_i)]: the Bernoulli probability, the Poisson rate or the expected class index.");
+
+    public static readonly MetricDefinition GradCosine = new("grad_cosine", "Cosine to the exact gradient", "", MetricScale.Linear, LowerIsBetter: false,
+        "Cosine between the mean of diagnosticSamples single-sample estimates and the exact gradient; 1 means the same direction. Recorded only where the exact gradient stands out of the Monte Carlo noise and has more than one coordinate.");
+
+    public static readonly MetricDefinition GradRelativeBias = new("grad_relative_bias", "Relative bias (noise-corrected)", "", MetricScale.Linear, LowerIsBetter: true,
+        "|mean estimate - exact gradient| / |exact gradient| with the Monte Carlo noise of the mean subtracted from the squared distance (0 where the noise explains it all). Not recorded where the exact gradient vanishes.");
+
+    public static readonly MetricDefinition GradBiasPValue = new("grad_bias_pvalue", "Bias test p-value", "", MetricScale.Linear, LowerIsBetter: null,
+        "p-value of the test that the mean estimate equals the exact gradient (Hotelling's T^2 or its diagonal form); small values are evidence of bias.");
+
+    public static readonly MetricDefinition GradLogVariance = new("grad_log_variance", "Gradient variance", "", MetricScale.NaturalLog, LowerIsBetter: true,
+        "The natural log of the per-coordinate variance of single-sample estimates, averaged over coordinates. Average it over seeds as it is (a geometric mean of variances). Absent for an estimator without variance.");
+
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } = [Loss, ParameterMean, GradCosine, GradRelativeBias, GradBiasPValue, GradLogVariance];
 
     private readonly ToyProblem _problem;
-    private readonly IGradientEstimator _estimator;
     private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
-    private readonly ParameterOptimizer _optimizer;
     private readonly Generator _training;
     private readonly Generator _diagnostics;
 
     private ToySession(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device)
+        : base(configuration, estimator, device)
     {
         _problem = problem;
-        _estimator = estimator;
-        Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
-        _theta = new TorchSharp.Modules.Parameter(zeros(problem.ParameterShape, dtype: float64, device: device));
-        _optimizer = Optimizers.Create(configuration.Optimizer, [_theta]);
+        _theta = Own(new TorchSharp.Modules.Parameter(zeros(problem.ParameterShape, dtype: float64, device: device)));
+        Train([_theta]);
         // Two streams, so how often a run evaluates never changes the samples its training steps see.
-        _training = new Generator((ulong)configuration.Seed, device);
-        _diagnostics = new Generator((ulong)configuration.Seed ^ 0x5DEECE66DUL, device);
+        _training = RandomStream(0);
+        _diagnostics = RandomStream(0x5DEECE66DUL);
     }
 
     public static ToySession Start(ToyProblem problem, RunConfiguration configuration, IGradientEstimator estimator, Device device) =>
         new(problem, configuration, estimator, device);
 
-    public string Device { get; }
+    protected override IEnumerable<CheckpointPart> State =>
+    [
+        CheckpointPart.Generator("training stream", _training),
+        CheckpointPart.Generator("diagnostics stream", _diagnostics),
+    ];
 
-    public void Step()
+    public override void Step()
     {
         using var scope = NewDisposeScope();
         var parameters = Rows(_theta, _problem.BatchSize);                                                 // [batch, dims(, K)]
-        var surrogate = _estimator.Surrogate(parameters, _problem.Objective, _training);
-        (_estimator as ISelfTuningEstimator)?.Tune(surrogate, parameters);
-        _optimizer.ZeroGrad();
+        var surrogate = Estimator.Surrogate(parameters, _problem.Objective, _training);
+        Tune(surrogate, parameters);
+        Optimizer.ZeroGrad();
         surrogate.mean().backward();
-        _optimizer.Step();
+        Optimizer.Step();
     }
 
-    public IReadOnlyList<MetricValue> Evaluate()
+    public override IReadOnlyList<MetricValue> Evaluate()
     {
         using var scope = NewDisposeScope();
         var point = _theta.detach().clone().requires_grad_(true);                                          // [dims(, K)]
@@ -59,7 +76,7 @@ public sealed class ToySession : ITrainingSession
         var exact = autograd.grad([expected], [point])[0].flatten();                                       // [dims * K]
 
         var rows = Rows(point.detach(), _problem.DiagnosticSamples).clone().requires_grad_(true);          // [M, dims(, K)]
-        _estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
+        Estimator.Surrogate(rows, _problem.Objective, _diagnostics).sum().backward();
         var perSample = rows.grad!.reshape(_problem.DiagnosticSamples, -1);                                // [M, dims * K]
         // The same bias statistics as the diagnostics endpoint: noise-corrected relative bias, its test, and a cosine
         // only where the exact gradient stands out of the noise (and never in one dimension, where it is +-1).
@@ -67,41 +84,17 @@ public sealed class ToySession : ITrainingSession
 
         var metrics = new List<MetricValue>
         {
-            new("loss", expected.item<double>()),
-            new("parameter_mean", MeanCoordinateValue(point)),
-            new("grad_bias_pvalue", bias.BiasTest.PValue),
+            new(Loss, expected.item<double>()),
+            new(ParameterMean, MeanCoordinateValue(point)),
+            new(GradBiasPValue, bias.BiasTest.PValue),
         };
-        if (bias.CosineSimilarity is { } cosine) metrics.Add(new("grad_cosine", cosine));
-        if (bias.RelativeBiasCorrected is { } corrected) metrics.Add(new("grad_relative_bias", corrected));
+        if (bias.CosineSimilarity is { } cosine) metrics.Add(new(GradCosine, cosine));
+        if (bias.RelativeBiasCorrected is { } corrected) metrics.Add(new(GradRelativeBias, corrected));
         if (bias.MeanVariance > 0)
         {
-            metrics.Add(new("grad_log_variance", Math.Log(bias.MeanVariance)));
+            metrics.Add(new(GradLogVariance, Math.Log(bias.MeanVariance)));
         }
         return metrics;
-    }
-
-    public void Save(BinaryWriter writer)
-    {
-        _theta.Save(writer);
-        _optimizer.Save(writer);
-        _training.get_state().Save(writer);
-        _diagnostics.get_state().Save(writer);
-        (_estimator as ISelfTuningEstimator)?.SaveState(writer);
-    }
-
-    public void Load(BinaryReader reader)
-    {
-        using (var theta = Tensor.Load(reader))
-        using (no_grad())
-        {
-            _theta.copy_(theta);
-        }
-        _optimizer.Load(reader);
-        using var training = Tensor.Load(reader);
-        using var diagnostics = Tensor.Load(reader);
-        _training.set_state(training);
-        _diagnostics.set_state(diagnostics);
-        (_estimator as ISelfTuningEstimator)?.LoadState(reader);
     }
 
     /// <summary>The parameters repeated for n independent examples: [n, dims(, K)].</summary>
@@ -112,15 +105,5 @@ public sealed class ToySession : ITrainingSession
     {
         using var _ = no_grad();
         return _problem.Family.ExpectPerCoordinate(v => v, point.unsqueeze(0)).mean().item<double>();
-    }
-
-    /// <summary>The session owns its estimator (a self-tuning one holds parameters of its own).</summary>
-    public void Dispose()
-    {
-        (_estimator as IDisposable)?.Dispose();
-        _optimizer.Dispose();
-        _theta.Dispose();
-        _training.Dispose();
-        _diagnostics.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Pwgf.Estimators;
-using Pwgf.Training.Optimization;
 using Pwgf.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,10 +12,25 @@ namespace Pwgf.Training.Vae;
 /// every time a batch is drawn; evaluation images are binarised once, with a fixed seed, so every evaluation of
 /// every run scores the same binary images.
 /// </summary>
-public sealed class VaeSession : ITrainingSession
+public sealed class VaeSession : TrainingSession
 {
-    public static IReadOnlyList<string> Metrics { get; } =
-        ["train_neg_elbo", "valid_neg_log_likelihood", "test_neg_log_likelihood", "encoder_grad_variance", "steps_per_second"];
+    public static readonly MetricDefinition TrainNegElbo = new("train_neg_elbo", "Training -ELBO", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Mean single-sample negative ELBO of the training batches since the previous evaluation.");
+
+    public static readonly MetricDefinition ValidNegLogLikelihood = new("valid_neg_log_likelihood", "Validation bound", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Importance-weighted upper bound on the negative log-likelihood of evalImages validation images (importanceSamples samples each); picks a run's best step.");
+
+    public static readonly MetricDefinition TestNegLogLikelihood = new("test_neg_log_likelihood", "Test bound", "nats", MetricScale.Linear, LowerIsBetter: true,
+        "Importance-weighted upper bound on the negative log-likelihood of evalImages test images (importanceSamples samples each); ranks estimators.");
+
+    public static readonly MetricDefinition EncoderGradVariance = new("encoder_grad_variance", "Encoder gradient variance", "", MetricScale.Log, LowerIsBetter: true,
+        "Mean over encoder weights of the variance of their training gradient, from moving averages of g and g^2 (decay 0.999).");
+
+    public static readonly MetricDefinition StepsPerSecond = new("steps_per_second", "Training speed", "steps/s", MetricScale.Linear, LowerIsBetter: false,
+        "Training steps per second of wall-clock time since the previous evaluation (evaluation itself excluded).");
+
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } =
+        [TrainNegElbo, ValidNegLogLikelihood, TestNegLogLikelihood, EncoderGradVariance, StepsPerSecond];
 
     /// <summary>Rows (images x importance samples) pushed through the decoder at once during evaluation.</summary>
     private const int EvaluationRows = 20_000;
@@ -25,12 +39,8 @@ public sealed class VaeSession : ITrainingSession
     private const ulong InitStream = 0x1A1_7EEDUL;
 
     private readonly VaeProblem _problem;
-    private readonly IGradientEstimator _estimator;
-    private readonly long _seed;
     private readonly VaeModel _model;
-    private readonly ParameterOptimizer _optimizer;
     private readonly GradientMoments _moments;
-    private readonly Device _device;
     private readonly Tensor _validation;                // [V, pixels] in {0, 1}
     private readonly Tensor _test;                      // [T, pixels] in {0, 1}
     private readonly BinarisedBatches _batches;         // the same for every estimator
@@ -41,13 +51,10 @@ public sealed class VaeSession : ITrainingSession
     private readonly Stopwatch _sinceEvaluation = new();
 
     private VaeSession(VaeProblem problem, RunConfiguration configuration, IGradientEstimator estimator, TaskContext context)
+        : base(configuration, estimator, context.Device)
     {
         _problem = problem;
-        _estimator = estimator;
-        _seed = configuration.Seed;
         var device = context.Device;
-        _device = device;
-        Device = device.type == DeviceType.CUDA ? "cuda" : "cpu";
 
         var splits = context.Datasets.Load(problem.Dataset);
         var train = problem.TrainSubset > 0 && problem.TrainSubset < splits.Train.Count
@@ -55,49 +62,55 @@ public sealed class VaeSession : ITrainingSession
             : splits.Train;
         using (var binarise = new Generator(DatasetCatalog.SplitSeed, device))
         {
-            _validation = Binarised(splits.Validation, problem.EvalImages, binarise, device);
-            _test = Binarised(splits.Test, problem.EvalImages, binarise, device);
+            _validation = Own(Binarised(splits.Validation, problem.EvalImages, binarise, device));
+            _test = Own(Binarised(splits.Test, problem.EvalImages, binarise, device));
         }
 
         using (var init = new Generator((ulong)configuration.Seed ^ InitStream, device))
         using (var pixels = Pixels(train, device))
         using (var meanImage = pixels.mean([0]))
         {
-            _model = new VaeModel(problem, train.PixelsPerImage, meanImage, init, device);
+            _model = Own(new VaeModel(problem, train.PixelsPerImage, meanImage, init, device));
         }
-        _optimizer = Optimizers.Create(configuration.Optimizer, _model.Parameters);
-        _moments = new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999);
+        Train(_model.Parameters);
+        _moments = Own(new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999));
         _batches = new BinarisedBatches(train, (ulong)configuration.Seed ^ DataStream);
-        _noise = new Generator((ulong)configuration.Seed, device);
-        _elboSum = zeros(1, dtype: float64, device: device);
+        _noise = RandomStream(0);
+        _elboSum = Own(zeros(1, dtype: float64, device: device));
     }
 
     public static VaeSession Start(VaeProblem problem, RunConfiguration configuration, IGradientEstimator estimator, TaskContext context) =>
         new(problem, configuration, estimator, context);
 
-    public string Device { get; }
+    protected override IEnumerable<CheckpointPart> State =>
+    [
+        new("encoder gradient moments", _moments.Save, _moments.Load),
+        new("training batches", _batches.Save, _batches.Load),
+        CheckpointPart.Generator("estimator noise", _noise),
+        CheckpointPart.Tensors("-ELBO sum", [_elboSum]),
+        CheckpointPart.Int32("-ELBO steps", () => _elboSteps, steps => _elboSteps = steps),
+    ];
 
-    public void Step()
+    public override void Step()
     {
         if (!_sinceEvaluation.IsRunning) _sinceEvaluation.Start();
         using var scope = NewDisposeScope();
-        var images = _batches.Next(_problem.BatchSize, _device);                                  // [B, pixels]
+        var images = _batches.Next(_problem.BatchSize, TensorDevice);                             // [B, pixels]
 
-        var parameters = _model.Encode(images);                                                   // [B, dims(, K)]
-        var reconstruction = _estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise); // [B]
-        (_estimator as ISelfTuningEstimator)?.Tune(reconstruction, parameters);
+        var (parameters, reconstruction) = Reconstruct(images);                                   // [B, dims(, K)], [B]
+        Tune(reconstruction, parameters);
         var kl = _model.KullbackLeibler(parameters);                                              // [B]
         var loss = (reconstruction + kl).mean();
 
-        _optimizer.ZeroGrad();
+        Optimizer.ZeroGrad();
         loss.backward();
         _moments.Update();
-        _optimizer.Step();
+        Optimizer.Step();
 
         // The surrogate's value estimates E_q[-log p(x | z)] unless the estimator evaluated f at relaxed points.
         using (no_grad())
         {
-            var negElbo = _estimator.Relaxed
+            var negElbo = Estimator.Relaxed
                 ? (_model.ReconstructionLoss(_model.Family.Sample(parameters.detach(), _noise), images) + kl).mean()
                 : loss;
             _elboSum.add_(negElbo.detach().to_type(float64));
@@ -106,28 +119,42 @@ public sealed class VaeSession : ITrainingSession
         _stepsSinceEvaluation++;
     }
 
-    public IReadOnlyList<MetricValue> Evaluate()
+    /// <summary>
+    /// The estimated part of a step's loss: the latent parameters the encoder gives <paramref name="images"/>
+    /// [n, pixels], and the estimator's surrogate of E_q[-log p(x | z)] per image [n], through which the encoder gets
+    /// the estimator's gradient and the decoder its exact one. (Tests compare that encoder gradient with enumeration.)
+    /// </summary>
+    internal (Tensor Parameters, Tensor Reconstruction) Reconstruct(Tensor images)
+    {
+        var parameters = _model.Encode(images);                                                   // [n, dims(, K)]
+        return (parameters, Estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise));
+    }
+
+    /// <summary>The model being trained (for tests that look inside a step).</summary>
+    internal VaeModel Model => _model;
+
+    public override IReadOnlyList<MetricValue> Evaluate()
     {
         _sinceEvaluation.Stop();
         var metrics = new List<MetricValue>();
         if (_elboSteps > 0)
         {
-            metrics.Add(new("train_neg_elbo", _elboSum.item<double>() / _elboSteps));
+            metrics.Add(new(TrainNegElbo, _elboSum.item<double>() / _elboSteps));
             _elboSum.zero_();
             _elboSteps = 0;
         }
         if (_stepsSinceEvaluation > 0 && _sinceEvaluation.Elapsed > TimeSpan.Zero)
         {
-            metrics.Add(new("steps_per_second", _stepsSinceEvaluation / _sinceEvaluation.Elapsed.TotalSeconds));
+            metrics.Add(new(StepsPerSecond, _stepsSinceEvaluation / _sinceEvaluation.Elapsed.TotalSeconds));
         }
 
         // The same importance samples at every evaluation of a run: the curve moves only with the model.
-        using (var noise = new Generator((ulong)_seed, _device))
+        using (var noise = new Generator((ulong)Configuration.Seed, TensorDevice))
         {
-            metrics.Add(new("valid_neg_log_likelihood", ImportanceWeightedBound(_validation, noise)));
-            metrics.Add(new("test_neg_log_likelihood", ImportanceWeightedBound(_test, noise)));
+            metrics.Add(new(ValidNegLogLikelihood, ImportanceWeightedBound(_validation, noise)));
+            metrics.Add(new(TestNegLogLikelihood, ImportanceWeightedBound(_test, noise)));
         }
-        if (_moments.Updates > 0) metrics.Add(new("encoder_grad_variance", _moments.Variance()));
+        if (_moments.Updates > 0) metrics.Add(new(EncoderGradVariance, _moments.Variance()));
 
         _stepsSinceEvaluation = 0;
         _sinceEvaluation.Reset();
@@ -161,37 +188,6 @@ public sealed class VaeSession : ITrainingSession
         return -total / images.shape[0];
     }
 
-    public void Save(BinaryWriter writer)
-    {
-        foreach (var parameter in _model.Parameters) parameter.Save(writer);
-        _optimizer.Save(writer);
-        _moments.Save(writer);
-        _batches.Save(writer);
-        _noise.get_state().Save(writer);
-        _elboSum.Save(writer);
-        writer.Write(_elboSteps);
-        (_estimator as ISelfTuningEstimator)?.SaveState(writer);
-    }
-
-    public void Load(BinaryReader reader)
-    {
-        using (no_grad())
-        {
-            foreach (var parameter in _model.Parameters)
-            {
-                using var saved = Tensor.Load(reader);
-                parameter.copy_(saved);
-            }
-        }
-        _optimizer.Load(reader);
-        _moments.Load(reader);
-        _batches.Load(reader);
-        using (var noise = Tensor.Load(reader)) _noise.set_state(noise);
-        using (var elboSum = Tensor.Load(reader)) _elboSum.copy_(elboSum);
-        _elboSteps = reader.ReadInt32();
-        (_estimator as ISelfTuningEstimator)?.LoadState(reader);
-    }
-
     /// <summary>Intensities of a set as one [count, pixels] tensor.</summary>
     private static Tensor Pixels(ImageSet images, Device device) =>
         tensor(images.Pixels, [images.Count, images.PixelsPerImage], device: device);
@@ -202,18 +198,5 @@ public sealed class VaeSession : ITrainingSession
         int count = limit > 0 ? Math.Min(limit, images.Count) : images.Count;
         using var pixels = Pixels(count == images.Count ? images : images.Select([.. Enumerable.Range(0, count)]), device);
         return bernoulli(pixels, generator: generator);
-    }
-
-    /// <summary>The session owns its estimator (a self-tuning one holds parameters of its own).</summary>
-    public void Dispose()
-    {
-        (_estimator as IDisposable)?.Dispose();
-        _optimizer.Dispose();
-        _moments.Dispose();
-        _model.Dispose();
-        _validation.Dispose();
-        _test.Dispose();
-        _noise.Dispose();
-        _elboSum.Dispose();
     }
 }

@@ -35,6 +35,26 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task The_task_catalogue_defines_every_metric_of_every_task()
+    {
+        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+
+        Assert.All(tasks, t => Assert.Equal(t.Metrics, t.MetricDefinitions.Select(d => d.Name)));
+        var toy = tasks.Single(t => t.Name == "bernoulli-toy").MetricDefinitions;
+        var logVariance = toy.Single(d => d.Name == "grad_log_variance");
+        Assert.Equal(("naturalLog", true), (logVariance.Scale, logVariance.LowerIsBetter));
+        Assert.Equal(("linear", false), (toy.Single(d => d.Name == "grad_cosine").Scale, toy.Single(d => d.Name == "grad_cosine").LowerIsBetter));
+        Assert.Null(toy.Single(d => d.Name == "parameter_mean").LowerIsBetter);
+        var vae = tasks.Single(t => t.Name == "poisson-vae").MetricDefinitions;
+        Assert.Equal(("log", "nats"), (vae.Single(d => d.Name == "encoder_grad_variance").Scale, vae.Single(d => d.Name == "test_neg_log_likelihood").Unit));
+        Assert.All(tasks.SelectMany(t => t.MetricDefinitions), d => Assert.False(string.IsNullOrWhiteSpace(d.Title) || string.IsNullOrWhiteSpace(d.Description)));
+
+        using var raw = JsonDocument.Parse(await service.Client.GetStringAsync("/api/v1/tasks"));
+        var first = raw.RootElement[0].GetProperty("metricDefinitions")[0];
+        Assert.Equal(["name", "title", "unit", "scale", "lowerIsBetter", "description"], first.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task The_dataset_catalogue_says_what_this_machine_has()
     {
         var datasets = (await service.Anonymous.GetFromJsonAsync<List<Pwgf.Training.Data.DatasetDescription>>("/api/v1/datasets", ServiceFixture.Json))!;

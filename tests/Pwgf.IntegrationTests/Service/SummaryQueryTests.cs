@@ -3,6 +3,7 @@ using Pwgf.Api.Apis;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
+using Pwgf.Training;
 
 namespace Pwgf.IntegrationTests.Service;
 
@@ -31,7 +32,7 @@ public sealed class SummaryQueryTests : IAsyncLifetime
     {
         await using var db = Open();
         var now = DateTimeOffset.UtcNow;
-        var comparison = new Comparison("made-up-task", "{}", "hash", idempotencyKey: null, now);
+        var comparison = new Comparison(Specification, idempotencyKey: null, now);
         var tied = NewRun(comparison, "a", now, succeeded: true);
         var gappy = NewRun(comparison, "a", now, succeeded: true);
         var failed = NewRun(comparison, "b", now, succeeded: false);
@@ -64,6 +65,10 @@ public sealed class SummaryQueryTests : IAsyncLifetime
         Assert.All(withoutValidation, s => Assert.Null(s.BestStep));
     }
 
+    /// <summary>A comparison of 300 steps on a task that is not in the catalogue.</summary>
+    private static readonly ComparisonSpecification Specification = new("made-up-task", new Dictionary<string, double>(),
+        [new EstimatorChoice("st", "st", new Dictionary<string, double>())], [0, 1, 2], 300, new OptimizerSpecification("adam", 0.01), 100);
+
     private PwgfDbContext Open() => new(new DbContextOptionsBuilder<PwgfDbContext>()
         .UseNpgsql(_connection, npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
         .UseSnakeCaseNamingConvention()
@@ -71,8 +76,8 @@ public sealed class SummaryQueryTests : IAsyncLifetime
 
     private static Run NewRun(Comparison comparison, string estimator, DateTimeOffset now, bool succeeded)
     {
-        var run = new Run(comparison.Id, estimator, seed: comparison.Runs.Count, steps: 300, "{}", "hash", now);
-        run.Start("cpu", "test", "{}", now);
+        var run = new Run(comparison.Id, estimator, Specification.RunOf(Specification.Estimators[0], seed: comparison.Runs.Count), now);
+        run.Start("test", new RunManifest(run.ConfigHash, run.Seed, RunManifest.UnknownCommit, "", "", "cpu", 1, "test", "", ""), now);
         if (succeeded)
         {
             run.ReportProgress(300, now);

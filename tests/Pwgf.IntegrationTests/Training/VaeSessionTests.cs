@@ -25,7 +25,7 @@ public sealed class VaeSessionTests
         Assert.Empty(problems);
         var parameters = EstimatorRegistry.Find(estimator)!.Resolve(new Dictionary<string, double>(), out _);
         return new RunConfiguration(task, resolved.Values, estimator, parameters.Values, seed, steps,
-            new OptimizerConfiguration("adam", 3e-3), EvalEvery: steps, TaskChoices: resolved.Choices);
+            new OptimizerSpecification("adam", 3e-3), EvalEvery: steps, TaskChoices: resolved.Choices);
     }
 
     internal static ITrainingSession Start(RunConfiguration configuration)
@@ -51,9 +51,14 @@ public sealed class VaeSessionTests
         return data;
     }
 
+    /// <summary>
+    /// Training runs end to end with every estimator and records finite metrics. The falling bound shows that the loop,
+    /// the decoder and the KL term train; it says little about the estimator, since those parts get exact gradients
+    /// and lower the bound even when the encoder gets none. VaeEncoderGradientTests checks the estimator's gradient.
+    /// </summary>
     [Theory]
     [MemberData(nameof(EveryTaskAndEstimator))]
-    public void Every_estimator_trains_every_vae_and_its_test_bound_falls(string task, string estimator)
+    public void Every_estimator_trains_every_vae_to_finite_metrics_and_a_lower_bound(string task, string estimator)
     {
         using var session = Start(Configuration(task, estimator, steps: 150));
         var before = session.Evaluate().ToDictionary(m => m.Name, m => m.Value);

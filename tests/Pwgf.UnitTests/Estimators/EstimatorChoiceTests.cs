@@ -65,9 +65,9 @@ public sealed class EstimatorChoiceTests
         // Hashes computed at commit c8c9f7f, before RunConfiguration and EstimatorChoice had choices.
         var toy = new RunConfiguration("poisson-toy",
             new Dictionary<string, double> { ["dims"] = 3, ["target"] = 3.4, ["batchSize"] = 16, ["diagnosticSamples"] = 1000 },
-            "reinforce-loo", new Dictionary<string, double> { ["samples"] = 4 }, 7, 2000, new OptimizerConfiguration("adam", 0.01), 20);
+            "reinforce-loo", new Dictionary<string, double> { ["samples"] = 4 }, 7, 2000, new OptimizerSpecification("adam", 0.01), 20);
         var vae = new RunConfiguration("bernoulli-vae", new Dictionary<string, double> { ["latentDims"] = 200, ["batchSize"] = 50 },
-            "st", new Dictionary<string, double>(), 1, 100, new OptimizerConfiguration("adam", 0.001), 10, null,
+            "st", new Dictionary<string, double>(), 1, 100, new OptimizerSpecification("adam", 0.001), 10, null,
             new Dictionary<string, string> { ["dataset"] = "synthetic", ["architecture"] = "linear" });
         var specification = new ComparisonSpecification("poisson-toy", new Dictionary<string, double> { ["dims"] = 3, ["target"] = 3.4 },
             [new EstimatorChoice("st", "st", new Dictionary<string, double>()),
@@ -84,7 +84,7 @@ public sealed class EstimatorChoiceTests
     public void A_configuration_with_a_choice_stores_it_and_reads_it_back()
     {
         var configuration = new RunConfiguration("bernoulli-toy", new Dictionary<string, double> { ["dims"] = 1 }, "pwgf",
-            new Dictionary<string, double> { ["preconditioned"] = 0 }, 3, 10, new OptimizerConfiguration("adam", 0.01), 1,
+            new Dictionary<string, double> { ["preconditioned"] = 0 }, 3, 10, new OptimizerSpecification("adam", 0.01), 1,
             EstimatorChoices: new Dictionary<string, string> { ["projection"] = "mean" });
         var other = configuration with { EstimatorChoices = new Dictionary<string, string> { ["projection"] = "w2" } };
 

@@ -69,7 +69,7 @@ public sealed class OptimizerTests
     {
         var ours = Parameters(ScalarType.Float64, transposed: false, seed: 4);
         var theirs = Parameters(ScalarType.Float64, transposed: false, seed: 4);
-        using var sgd = Optimizers.Create(new OptimizerConfiguration("sgd", 0.02), ours);
+        using var sgd = Optimizers.Create(new OptimizerSpecification("sgd", 0.02), ours);
         using var reference = optim.SGD(theirs, 0.02);
         Train(ours, sgd.ZeroGrad, sgd.Step, 0, 10);
         Train(theirs, reference.zero_grad, () => reference.step(), 0, 10);

@@ -25,7 +25,7 @@ internal sealed class ChoicesFilter : ISchemaFilter, IParameterFilter
     private static IEnumerable<string> Estimators => EstimatorRegistry.All.Select(e => e.Name);
     private static IEnumerable<string> Distributions => Enum.GetNames<LatentDistribution>().Select(n => n.ToLowerInvariant());
 
-    public static IEnumerable<string> MetricNames => TaskRegistry.All.SelectMany(t => t.Metrics).Distinct();
+    public static IEnumerable<string> MetricNames => TaskRegistry.All.SelectMany(t => t.MetricNames).Distinct();
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
