@@ -1,6 +1,11 @@
-using Pwgf.Api.Apis;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Dashboard;
+using Pwgf.Api.Diagnostics;
 using Pwgf.Api.Hosting;
-using Pwgf.Api.Security;
+using Pwgf.Api.Keys;
+using Pwgf.Api.Runs;
+using Pwgf.Api.Series;
 
 // Content root = the program's folder, so appsettings.json is found whatever directory it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pwgf.Api.Contracts;
 using Pwgf.Estimators;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Catalog;
 
 public static class CatalogApi
 {

@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Contracts;
+namespace Pwgf.Api.Catalog;
 
 /// <summary>A parameter or task option. Choices lists the allowed names of a "choice" (then Default is a name).</summary>
 public sealed record ParameterDescription(

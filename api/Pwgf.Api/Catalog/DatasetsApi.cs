@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pwgf.Training.Data;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Catalog;
 
 public static class DatasetsApi
 {

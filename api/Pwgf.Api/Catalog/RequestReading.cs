@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Pwgf.Api.Hosting;
 using Pwgf.Estimators;
 
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Catalog;
 
 /// <summary>
 /// Reading the parts of a request that comparisons and diagnostics share: estimator entries (a name, or an object

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
 
-namespace Pwgf.Api.Contracts;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>
 /// A comparison to run: every estimator on the same task for every seed, one run each.

@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>Turns a validated specification into a comparison with one run per estimator x seed.</summary>
 internal static class ComparisonFactory

@@ -3,14 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Pwgf.Api.Contracts;
-using Pwgf.Api.Validation;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
 using Pwgf.Training.Data;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>POST /api/v1/comparisons: validate, store the comparison and its runs, enqueue one job per run.</summary>
 public static class ComparisonSubmission

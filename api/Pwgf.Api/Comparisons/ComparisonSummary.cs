@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>What one run contributes to its estimator's summary.</summary>
 /// <param name="Estimator">The run's estimator label.</param>

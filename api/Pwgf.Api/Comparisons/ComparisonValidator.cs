@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Hosting;
 using Pwgf.Estimators;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>
 /// Checks a submission against the catalogue and the limits, and normalises it (defaults filled in). Every problem

@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Comparisons;
 
 /// <summary>Bounds on one submission, so a single request cannot occupy the workers or the database unboundedly.</summary>
 public static class SubmissionLimits

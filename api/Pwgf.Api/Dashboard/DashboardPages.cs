@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Pwgf.Api.Hosting;
+namespace Pwgf.Api.Dashboard;
 
 /// <summary>
 /// The browser dashboard: static files from wwwroot (the page shell, its scripts and the chart library copied from
 /// npm at build time) and the page routes, which all return the same shell; its script picks the view from the path.
 /// Only these routes serve the shell, so every other path, /api/... included, still ends in a ProblemDetails 404.
 /// </summary>
-public static class Dashboard
+public static class DashboardPages
 {
     /// <summary>Deep links a browser may open directly.</summary>
     private static readonly string[] Pages = ["/", "/comparisons/{id:guid}", "/diagnostics"];

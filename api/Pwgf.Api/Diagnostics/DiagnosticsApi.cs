@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
-using Pwgf.Api.Security;
-using Pwgf.Api.Validation;
 using Pwgf.Estimators.Diagnostics;
 using Pwgf.Estimators.Families;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Diagnostics;
 
 public static class DiagnosticsApi
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Pwgf.Api.Contracts;
+namespace Pwgf.Api.Diagnostics;
 
 /// <summary>
 /// A gradient audit at one parameter point: every listed estimator's per-sample gradient, drawn many times,

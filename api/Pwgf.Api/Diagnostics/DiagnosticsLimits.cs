@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Diagnostics;
 
 /// <summary>
 /// Bounds on one diagnostics request. The audit runs inside the request, so these keep its time and memory small;

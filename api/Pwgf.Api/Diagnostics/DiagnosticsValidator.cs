@@ -1,10 +1,11 @@
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Hosting;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.Estimators.Objectives;
 
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Diagnostics;
 
 /// <summary>
 /// A diagnostics request that passed validation and the limits: everything the audit needs. Point holds the logits

@@ -2,8 +2,9 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Pwgf.Api.Keys;
 
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Hosting;
 
 /// <summary>API keys with scopes, the policies that use them, and the submission rate limit.</summary>
 public static class ApiSecurity

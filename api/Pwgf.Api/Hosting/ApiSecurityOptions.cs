@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Hosting;
 
 /// <summary>Configuration section "Api".</summary>
 public sealed class ApiSecurityOptions

@@ -1,7 +1,8 @@
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
+using Pwgf.Api.Keys;
 
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Hosting;
 
 /// <summary>
 /// The Hangfire dashboard needs an admin key. A browser can pass it once as ?api_key=...; it is then kept in an

@@ -5,7 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Hosting;
 
 /// <summary>
 /// Weak entity tags for conditional GETs (If-None-Match, 304). A tag digests the few stored values that change

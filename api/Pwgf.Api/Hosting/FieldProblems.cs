@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Validation;
+namespace Pwgf.Api.Hosting;
 
 /// <summary>Problems collected under the name of their field, so one response can list all of them.</summary>
 internal sealed class FieldProblems

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pwgf.Api.Hosting;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Keys;
 
 /// <summary>Makes sure the configured bootstrap admin key exists, so a fresh installation has a way in.</summary>
 public sealed partial class AdminKeyBootstrap(

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Keys;
 
 /// <summary>
 /// Authenticates the X-Api-Key header against the stored key hashes. The Hangfire dashboard, which a browser opens,

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Pwgf.Api.Contracts;
+namespace Pwgf.Api.Keys;
 
 /// <param name="Name">What the key is for, e.g. "ci" or "alice's notebook".</param>
 /// <param name="Scopes">"submit" (submit and cancel comparisons, run diagnostics) and/or "admin" (also keys and the job dashboard).</param>

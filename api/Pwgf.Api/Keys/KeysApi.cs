@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
-using Pwgf.Api.Security;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Keys;
 
 /// <summary>API key management, for admin keys.</summary>
 public static class KeysApi

@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Security;
+namespace Pwgf.Api.Keys;
 
 /// <summary>What a key may do. Admin implies submit.</summary>
 public static class Scopes

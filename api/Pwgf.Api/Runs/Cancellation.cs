@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Runs;
 
 /// <summary>Cancelling runs, shared by the run and comparison endpoints.</summary>
 internal static class Cancellation

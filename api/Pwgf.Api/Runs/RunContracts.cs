@@ -1,7 +1,7 @@
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Contracts;
+namespace Pwgf.Api.Runs;
 
 /// <summary>
 /// One run and its progress. Manifest says where and with what the latest execution trained (build commit, library
@@ -24,7 +24,3 @@ public sealed record RunDetails(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     RunManifest? Manifest);
-
-public sealed record MetricSeries(string Name, IReadOnlyList<MetricPointDto> Points);
-
-public sealed record MetricPointDto(int Step, double Value);

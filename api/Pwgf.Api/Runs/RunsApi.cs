@@ -2,14 +2,14 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
-using Pwgf.Api.Security;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Runs;
 
 public static class RunsApi
 {

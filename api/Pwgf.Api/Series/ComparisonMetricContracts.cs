@@ -1,4 +1,5 @@
-namespace Pwgf.Api.Contracts;
+
+namespace Pwgf.Api.Series;
 
 /// <summary>One metric of every run of a comparison, runs in request order (estimator by estimator, seed by seed).</summary>
 /// <param name="ComparisonId">The comparison.</param>

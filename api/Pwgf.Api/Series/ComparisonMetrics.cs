@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Infrastructure;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>One metric of a whole comparison in one response: what a live chart polls.</summary>
 public static class ComparisonMetricsApi

@@ -2,7 +2,7 @@ using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace Pwgf.Api.Plots;
+namespace Pwgf.Api.Series;
 
 /// <summary>Draws one metric of a comparison with ScottPlot: a line per estimator and a shaded ± one standard error band.</summary>
 public static class ComparisonPlot

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
-using Pwgf.Api.Plots;
 using Pwgf.Infrastructure;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>PNG plots of a comparison's metrics, for reports and papers.</summary>
 public static class ComparisonPlotsApi

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Hosting;
 using Pwgf.Infrastructure;
 using Pwgf.Training;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>A run of a comparison, as the metric and plot endpoints name it.</summary>
 public sealed record RunIdentity(Guid Id, string Estimator, long Seed);

@@ -1,4 +1,4 @@
-namespace Pwgf.Api.Plots;
+namespace Pwgf.Api.Series;
 
 /// <summary>
 /// How a metric's values map onto a plot's y axis. Variances span orders of magnitude, so metrics named "...variance"

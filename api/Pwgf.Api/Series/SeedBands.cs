@@ -1,6 +1,6 @@
-using Pwgf.Api.Contracts;
 
-namespace Pwgf.Api.Plots;
+
+namespace Pwgf.Api.Series;
 
 /// <summary>One step of an estimator's curve over its seeds.</summary>
 /// <param name="Step">The step.</param>

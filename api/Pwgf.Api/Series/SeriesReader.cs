@@ -1,10 +1,9 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>
 /// Thinning done by PostgreSQL: for a series longer than maxPoints, only the kept points leave the database. Each

@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>
 /// What identifies the state of a metric series: its last step (-1 when empty) and its number of points, counted up to

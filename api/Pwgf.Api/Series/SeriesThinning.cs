@@ -1,6 +1,6 @@
-using Pwgf.Api.Contracts;
 
-namespace Pwgf.Api.Apis;
+
+namespace Pwgf.Api.Series;
 
 /// <summary>
 /// Server-side downsampling of metric series (the maxPoints query parameter). Targets are spaced evenly over a step

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Telemetry;
 
-namespace Pwgf.Api.Apis;
+namespace Pwgf.Api.Series;
 
 /// <summary>
 /// Thinned series kept in memory, so that fifty dashboards opening the same long run cost one thinning query, not

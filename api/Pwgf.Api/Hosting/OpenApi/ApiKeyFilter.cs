@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
-using Pwgf.Api.Security;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Pwgf.Api.Hosting.OpenApi;

@@ -1,9 +1,9 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
-using Pwgf.Api.Contracts;
-using Pwgf.Api.Security;
-using Pwgf.Api.Validation;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Diagnostics;
+using Pwgf.Api.Keys;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.Training;
