@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
 using Pwgf.Api.Hosting;
+using Pwgf.Api.Runs;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure.Entities;
 
 namespace Pwgf.IntegrationTests.Support;
