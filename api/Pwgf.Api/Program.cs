@@ -14,7 +14,7 @@ builder.AddPersistenceAndJobs();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
 builder.AddObservability();
-builder.Services.AddSingleton<ThinnedSeriesCache>();
+builder.AddSeries();
 
 var app = builder.Build();
 app.UseApiDefaults();
@@ -28,11 +28,8 @@ app.MapDashboard();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();
-v1.MapComparisonMetricsApi();
-v1.MapComparisonPlotsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
-v1.MapDatasetsApi();
 v1.MapDiagnosticsApi();
 v1.MapKeysApi();
 

@@ -13,6 +13,21 @@ namespace Pwgf.Api.Comparisons;
 /// <summary>POST /api/v1/comparisons: validate, store the comparison and its runs, enqueue one job per run.</summary>
 public static class ComparisonSubmission
 {
+    /// <summary>Submit an estimator comparison: one run per estimator x seed, queued for the workers.</summary>
+    /// <remarks>
+    /// Needs a key with the submit scope. The body names a task (GET /api/v1/tasks) and its options, the estimators
+    /// (GET /api/v1/estimators: a name, or an object with the name and parameters), the seeds, the steps, the
+    /// optimiser and how often to record metrics; omitted options take their defaults. Answers 202 with the
+    /// comparison's Location; a 400 ValidationProblem names every bad field and stores nothing.
+    ///
+    /// Two examples: the Poisson toy, where pwgf settles at the true optimum and st at the target, and a Bernoulli
+    /// VAE, e.g. {"task": "bernoulli-vae", "taskOptions": {"dataset": "fashion-mnist", "architecture": "linear"},
+    /// "estimators": ["st", "disarm"], "seeds": [1, 2, 3], "steps": 2000} (the dataset must be installed here: GET
+    /// /api/v1/datasets).
+    ///
+    /// Idempotency-Key: the same key and body return the same comparison; the same key with another body gets 422; a
+    /// concurrent duplicate 409. Submissions per key are rate limited (429).
+    /// </remarks>
     /// <param name="request">The comparison.</param>
     /// <param name="idempotencyKey">Optional. Replaying a request with the same key and body returns the same
     /// comparison; the same key with another body is refused (422); a concurrent duplicate gets 409.</param>

@@ -11,88 +11,46 @@ using Pwgf.Infrastructure.Entities;
 
 namespace Pwgf.Api.Comparisons;
 
+/// <summary>
+/// /api/v1/comparisons: submitting, listing, reading and cancelling comparisons, and the comparison-wide views of
+/// their metrics (handlers in Series/). Each handler's XML comment is its entry in the OpenAPI document.
+/// </summary>
 public static class ComparisonsApi
 {
     public static RouteGroupBuilder MapComparisonsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/comparisons").WithTags("Comparisons");
 
-        group.MapPost("/", ComparisonSubmission.SubmitAsync)
+        group.MapPost("/", ComparisonSubmission.SubmitAsync).WithName("SubmitComparison")
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .RequireRateLimiting(ApiSecurity.SubmissionLimit)
-            .WithName("SubmitComparison")
-            .WithSummary("Submit an estimator comparison: one run per estimator x seed, queued for the workers.")
-            .WithDescription("""
-                Needs a key with the submit scope. The body names a task (GET /api/v1/tasks) and its options, the
-                estimators (GET /api/v1/estimators: a name, or an object with the name and parameters), the seeds, the
-                steps, the optimiser and how often to record metrics; omitted options take their defaults. Answers 202
-                with the comparison's Location; a 400 ValidationProblem names every bad field and stores nothing.
-
-                Two examples: the Poisson toy, where pwgf settles at the true optimum and st at the target, and a
-                Bernoulli VAE, e.g. {"task": "bernoulli-vae", "taskOptions": {"dataset": "fashion-mnist",
-                "architecture": "linear"}, "estimators": ["st", "disarm"], "seeds": [1, 2, 3], "steps": 2000}
-                (the dataset must be installed here: GET /api/v1/datasets).
-
-                Idempotency-Key: the same key and body return the same comparison; the same key with another body
-                gets 422; a concurrent duplicate 409. Submissions per key are rate limited (429).
-                """)
-            .WithRequestExamples(ApiExamples.PoissonToy, ApiExamples.BernoulliVae)
+            .WithRequestExamples(ComparisonExamples.PoissonToy, ComparisonExamples.BernoulliVae)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapGet("/", ListAsync)
-            .WithName("ListComparisons")
-            .WithSummary("Comparisons, newest first, paged.")
-            .WithDescription("""
-                page counts from 1; pageSize is clamped to 1..100. Each item has the status combined from its runs
-                (Queued, Running, then Succeeded, Failed or Cancelled once all are final), its number of runs and how
-                many of them are final: enough for a progress bar.
-                """);
-        group.MapPost("/{id:guid}/cancel", CancelAsync)
-            .RequireAuthorization(ApiSecurity.SubmitPolicy)
-            .WithName("CancelComparison")
-            .WithSummary("Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.")
-            .WithDescription("""
-                Needs a key with the submit scope. Queued runs end Cancelled at once; running ones are asked to stop
-                and end Cancelled at their next flush (about a second); finished runs keep their status. Answers 202
-                with the comparison's combined status; asking again changes nothing.
-                """)
+        group.MapGet("/", ListAsync).WithName("ListComparisons");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetComparison")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}", GetAsync)
-            .WithName("GetComparison")
-            .WithSummary("A comparison with its runs and a per-estimator summary across seeds.")
-            .WithDescription("""
-                The normalised specification (defaults filled in), every run in request order (estimator by
-                estimator, seed by seed) with status and progress, and per estimator the mean and standard error of
-                the task's score metric at the runs' last step, a rank, and for VAEs the score at each run's best
-                validation step. The ETag changes whenever any run changes (progress, status, new metrics); with
-                If-None-Match an unchanged comparison answers 304 after one small query.
-                """)
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelComparison")
+            .RequireAuthorization(ApiSecurity.SubmitPolicy)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/metrics", ComparisonMetrics.GetAsync).WithName("GetComparisonMetrics")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/plots/{metric}.png", ComparisonPlots.DrawAsync).WithName("PlotComparisonMetric")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
-    /// <param name="id">The comparison.</param>
-    /// <param name="db">Database.</param>
-    /// <param name="jobs">Hangfire client.</param>
-    /// <param name="clock">Clock.</param>
-    /// <param name="cancellationToken">Request aborted.</param>
-    public static async Task<Results<Accepted<ComparisonAccepted>, ProblemHttpResult>> CancelAsync(
-        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.ComparisonId == id, cancellationToken);
-        if (runs.Count == 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
-        }
-        var status = RunStatusExtensions.Combine(runs.Select(r => r.Status).ToList());
-        return TypedResults.Accepted($"/api/v1/comparisons/{id}", new ComparisonAccepted(id, status));
-    }
-
+    /// <summary>Comparisons, newest first, paged.</summary>
+    /// <remarks>
+    /// Each item has the status combined from its runs (Queued, Running, then Succeeded, Failed or Cancelled once all
+    /// are final), its number of runs and how many of them are final: enough for a progress bar.
+    /// </remarks>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     /// <param name="page">Page number, from 1.</param>
-    /// <param name="pageSize">Comparisons per page, 1 to 100.</param>
+    /// <param name="pageSize">Comparisons per page, 1 to 100; values outside are clamped.</param>
     public static async Task<Ok<PageOf<ComparisonListItem>>> ListAsync(
         PwgfDbContext db,
         CancellationToken cancellationToken,
@@ -125,6 +83,14 @@ public static class ComparisonsApi
         return TypedResults.Ok(new PageOf<ComparisonListItem>(items, page, pageSize, total));
     }
 
+    /// <summary>A comparison with its runs and a per-estimator summary across seeds.</summary>
+    /// <remarks>
+    /// The normalised specification (defaults filled in), every run in request order (estimator by estimator, seed by
+    /// seed) with status and progress, and per estimator the mean and standard error of the task's score metric at the
+    /// runs' last step, a rank, and for VAEs the score at each run's best validation step. The ETag changes whenever
+    /// any run changes (progress, status, new metrics); with If-None-Match an unchanged comparison answers 304 after
+    /// one small query.
+    /// </remarks>
     /// <param name="id">The comparison.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
@@ -145,10 +111,7 @@ public static class ComparisonsApi
             .AsNoTracking()
             .Include(c => c.Runs)
             .SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (comparison is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
-        }
+        if (comparison is null) return NotFound(id);
 
         var specification = JsonSerializer.Deserialize<ComparisonSpecification>(comparison.Specification, RunJson.Options)!;
         var labels = specification.Estimators.Select(e => e.Label).ToList();
@@ -162,6 +125,29 @@ public static class ComparisonsApi
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
             specification, runs, summary));
     }
+
+    /// <summary>Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.</summary>
+    /// <remarks>
+    /// Needs a key with the submit scope. Queued runs end Cancelled at once; running ones are asked to stop and end
+    /// Cancelled at their next flush (about a second); finished runs keep their status. Answers 202 with the
+    /// comparison's combined status; asking again changes nothing.
+    /// </remarks>
+    /// <param name="id">The comparison.</param>
+    /// <param name="db">Database.</param>
+    /// <param name="jobs">Hangfire client.</param>
+    /// <param name="clock">Clock.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    public static async Task<Results<Accepted<ComparisonAccepted>, ProblemHttpResult>> CancelAsync(
+        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.ComparisonId == id, cancellationToken);
+        if (runs.Count == 0) return NotFound(id);
+        var status = RunStatusExtensions.Combine(runs.Select(r => r.Status).ToList());
+        return TypedResults.Accepted($"/api/v1/comparisons/{id}", new ComparisonAccepted(id, status));
+    }
+
+    internal static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such comparison.", detail: $"No comparison has id {id}.");
 
     private static string DetailsTag(Guid id, IEnumerable<(Guid Id, uint Version)> runs) =>
         EntityTags.Of("comparison", [id, .. runs.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Version}")]);

@@ -6,6 +6,10 @@ using Pwgf.Estimators.Families;
 
 namespace Pwgf.Api.Diagnostics;
 
+/// <summary>
+/// /api/v1/diagnostics: gradient audits computed in the request. The handler's XML comment is its entry in the OpenAPI
+/// document.
+/// </summary>
 public static class DiagnosticsApi
 {
     public static RouteGroupBuilder MapDiagnosticsApi(this RouteGroupBuilder api)
@@ -13,29 +17,31 @@ public static class DiagnosticsApi
         var group = api.MapGroup("/diagnostics").WithTags("Diagnostics");
 
         // Not a mutation, but it spends CPU on the caller's behalf: it needs a key with the submit scope.
-        group.MapPost("/", Audit)
+        group.MapPost("/", Audit).WithName("AuditGradients")
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
-            .WithName("AuditGradients")
-            .WithSummary("Audit estimators at one parameter point: mean, variance, standard error and bias of their per-sample gradients against the exact gradient.")
-            .WithDescription("""
-                Needs a key with the submit scope: it spends CPU in the request (bounded by size limits and a compute
-                budget, 422 past either). Give the distribution, its logits (categorical: one vector per dimension),
-                an objective f (power: sum |v - target|^power; linear-square: (sum w v - target)^2), the estimators
-                and the number of per-sample draws. The answer has the exact gradient and, per estimator in request
-                order, mean, standard error, variance, bias, relative bias and cosine similarity to the exact gradient.
-                """)
-            .WithRequestExamples(ApiExamples.PoissonAudit, ApiExamples.CategoricalAudit)
+            .WithRequestExamples(DiagnosticsExamples.PoissonAudit, DiagnosticsExamples.CategoricalAudit)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
-    // Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
-    // queueing it would add latency and storage for nothing.
+    /// <summary>Audit estimators at one parameter point: mean, variance, standard error and bias of their per-sample gradients against the exact gradient.</summary>
+    /// <remarks>
+    /// Needs a key with the submit scope: it spends CPU in the request (bounded by size limits and a compute budget,
+    /// 422 past either). Give the distribution, its logits (categorical: one vector per dimension), an objective f
+    /// (power: sum |v - target|^power; linear-square: (sum w v - target)^2), the estimators and the number of
+    /// per-sample draws. The answer has the exact gradient and, per estimator in request order, mean, standard error,
+    /// variance, bias, relative bias and cosine similarity to the exact gradient.
+    /// </remarks>
+    /// <param name="request">The audit.</param>
+    /// <param name="configuration">Configuration (Diagnostics:MaxComputeTime).</param>
+    /// <param name="cancellationToken">Request aborted.</param>
     public static Results<Ok<DiagnosticsResponse>, ValidationProblem, ProblemHttpResult> Audit(
         DiagnosticsRequest request,
         IConfiguration configuration,
         CancellationToken cancellationToken)
     {
+        // Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
+        // queueing it would add latency and storage for nothing.
         var plan = DiagnosticsValidator.Validate(request, out var errors, out string? exceededLimits);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The diagnostics request is not valid.");
         if (plan is null)

@@ -3,7 +3,6 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Hosting;
-using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -11,42 +10,33 @@ using Pwgf.Training;
 
 namespace Pwgf.Api.Runs;
 
+/// <summary>
+/// /api/v1/runs: one run of a comparison, its cancellation and its metric series (handler in Series/). Each
+/// handler's XML comment is its entry in the OpenAPI document.
+/// </summary>
 public static class RunsApi
 {
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/runs").WithTags("Runs");
 
-        group.MapGet("/{id:guid}", GetAsync)
-            .WithName("GetRun")
-            .WithSummary("One run: estimator, seed, status and progress.")
-            .WithDescription("""
-                Status (Queued, Running, then Succeeded, Failed or Cancelled), step of steps, attempts, device, error,
-                times, the configuration hash and, once a worker has started it, the reproducibility manifest. The
-                ETag is derived from the run row's version, so it changes with every progress report; with
-                If-None-Match an unchanged run answers 304.
-                """)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetRun")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id:guid}/cancel", CancelAsync)
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelRun")
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
-            .WithName("CancelRun")
-            .WithSummary("Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.")
-            .WithDescription("Needs a key with the submit scope. A finished run keeps its status; asking again changes nothing. Answers 202 with the run.")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{id:guid}/metrics", GetMetricsAsync)
-            .WithName("GetRunMetrics")
-            .WithSummary("One metric series of a run, optionally only the points after a step (for polling).")
-            .WithDescription("""
-                Points in step order. Poll with afterStep set to the last step you hold to get only newer points, and
-                with maxPoints to thin a long series on the server: when it has more points, the ones nearest to
-                maxPoints evenly spaced steps are kept, the first and last always among them. The ETag is made of the
-                series' point count and last step (points are only ever added), so If-None-Match answers 304 until a
-                new point is stored. Without a name, the 400 lists the metrics this run has.
-                """)
+        group.MapGet("/{id:guid}/metrics", RunMetrics.GetAsync).WithName("GetRunMetrics")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
+    /// <summary>One run: estimator, seed, status and progress.</summary>
+    /// <remarks>
+    /// Status (Queued, Running, then Succeeded, Failed or Cancelled), step of steps, attempts, device, error, times,
+    /// the configuration hash and, once a worker has started it, the reproducibility manifest. The ETag is derived from
+    /// the run row's version, so it changes with every progress report; with If-None-Match an unchanged run answers
+    /// 304.
+    /// </remarks>
     /// <param name="id">The run.</param>
     /// <param name="http">For If-None-Match and the ETag.</param>
     /// <param name="db">Database.</param>
@@ -55,7 +45,7 @@ public static class RunsApi
         Guid id, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var run = await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (run is null) return RunNotFound(id);
+        if (run is null) return NotFound(id);
         // Every change of a run (progress, status, manifest) rewrites its row and so its xmin.
         string tag = EntityTags.Of("run", [run.Id, run.Version, run.Status, run.Step]);
         if (EntityTags.ClientHas(http.Request, tag)) return new NotModified(tag);
@@ -63,6 +53,11 @@ public static class RunsApi
         return TypedResults.Ok(ToDetails(run));
     }
 
+    /// <summary>Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.</summary>
+    /// <remarks>
+    /// Needs a key with the submit scope. A finished run keeps its status; asking again changes nothing. Answers 202
+    /// with the run.
+    /// </remarks>
     /// <param name="id">The run.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
@@ -72,63 +67,8 @@ public static class RunsApi
         Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
         var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.Id == id, cancellationToken);
-        return runs.Count == 0 ? RunNotFound(id) : TypedResults.Accepted($"/api/v1/runs/{id}", ToDetails(runs[0]));
+        return runs.Count == 0 ? NotFound(id) : TypedResults.Accepted($"/api/v1/runs/{id}", ToDetails(runs[0]));
     }
-
-    /// <param name="id">The run.</param>
-    /// <param name="name">Metric name, one of the run's task's metrics (GET /api/v1/tasks), e.g. loss or test_neg_log_likelihood.</param>
-    /// <param name="afterStep">Only points with a larger step (a polling cursor: the last step you hold).</param>
-    /// <param name="maxPoints">At most this many points, 2 to 10000; the first and last point are always kept.</param>
-    /// <param name="http">For If-None-Match and the ETag.</param>
-    /// <param name="db">Database.</param>
-    /// <param name="cache">Thinned series already read.</param>
-    /// <param name="cancellationToken">Request aborted.</param>
-    public static async Task<Results<Ok<MetricSeries>, NotModified, ProblemHttpResult, ValidationProblem>> GetMetricsAsync(
-        Guid id, [MetricName] string? name, int? afterStep, int? maxPoints, HttpContext http, PwgfDbContext db, ThinnedSeriesCache cache, CancellationToken cancellationToken)
-    {
-        if (SeriesThinning.Check(maxPoints) is { } outOfRange)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxPoints"] = [outOfRange] });
-        }
-        if (!await db.Runs.AnyAsync(r => r.Id == id, cancellationToken)) return RunNotFound(id);
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            var names = await db.Metrics.Where(m => m.RunId == id).Select(m => m.Name).Distinct().OrderBy(n => n).ToListAsync(cancellationToken);
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["name"] = [names.Count == 0 ? "Required: a metric name." : $"Required: a metric name. This run has {string.Join(", ", names)}."],
-            });
-        }
-
-        int after = afterStep ?? -1;
-        var stamps = await SeriesStamp.ReadAsync(db, [id], name, after, cancellationToken);
-        string known = SeriesTag(id, name, after, maxPoints, stamps[id]);
-        if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
-
-        if (maxPoints is { } limit && stamps[id].Points > limit)
-        {
-            // Long series are thinned in the database. Steps only grow, so the kept points are those of the stamped
-            // state even if points arrive meanwhile (they lie beyond the last target): the stamp is the right tag.
-            var firsts = await SeriesReader.FirstStepsAsync(db, [id], name, after, cancellationToken);
-            var thinned = await cache.GetAsync(id, name, after, limit, firsts[id], stamps[id].LastStep, stamps[id].LastStep, cancellationToken);
-            EntityTags.Stamp(http.Response, known);
-            return TypedResults.Ok(new MetricSeries(name, thinned));
-        }
-
-        var points = await db.Metrics
-            .AsNoTracking()
-            .Where(m => m.RunId == id && m.Name == name && m.Step > after)
-            .OrderBy(m => m.Step)
-            .Select(m => new MetricPointDto(m.Step, m.Value))
-            .ToListAsync(cancellationToken);
-        // Tagged by what was read, not by the earlier stamp: points stored in between must not hide behind it.
-        EntityTags.Stamp(http.Response, SeriesTag(id, name, after, maxPoints, SeriesStamp.Of(points)));
-        return TypedResults.Ok(new MetricSeries(name, SeriesThinning.Thin(points, maxPoints)));
-    }
-
-    /// <summary>Points are only ever added (never changed or removed), so their count and last step identify a series.</summary>
-    private static string SeriesTag(Guid id, string name, int after, int? maxPoints, SeriesStamp stamp) =>
-        EntityTags.Of("run-metrics", [id, name, after, maxPoints, stamp.Points, stamp.LastStep]);
 
     internal static RunDetails ToDetails(Run run)
     {
@@ -139,6 +79,6 @@ public static class RunsApi
             manifest);
     }
 
-    private static ProblemHttpResult RunNotFound(Guid id) =>
+    internal static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such run.", detail: $"No run has id {id}.");
 }

@@ -1,37 +1,27 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Comparisons;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Infrastructure;
 
 namespace Pwgf.Api.Series;
 
-/// <summary>PNG plots of a comparison's metrics, for reports and papers.</summary>
-public static class ComparisonPlotsApi
+/// <summary>GET /api/v1/comparisons/{id}/plots/{metric}.png: PNG plots of a comparison's metrics, for reports and papers.</summary>
+public static class ComparisonPlots
 {
-    public static RouteGroupBuilder MapComparisonPlotsApi(this RouteGroupBuilder api)
-    {
-        var group = api.MapGroup("/comparisons").WithTags("Comparisons");
-
-        group.MapGet("/{id:guid}/plots/{metric}.png", DrawAsync)
-            .WithName("PlotComparisonMetric")
-            .WithSummary("A PNG plot of one metric: per estimator the mean over seeds against the step, with a ± one standard error band.")
-            .WithDescription($"""
-                Drawn with ScottPlot from every stored point of the metric. Each estimator gets a line (the mean over
-                the seeds that recorded the step) and, with two or more seeds, a shaded band of ± one standard error
-                (sample standard deviation / sqrt(seeds)). Metrics whose name contains "variance" are drawn on a log
-                scale: the mean and band are taken over log10 of the variance (grad_log_variance, which stores the
-                natural log, is rescaled, not logged twice), and ticks are labelled with the variances they stand
-                for. NaN values (a diverged run) and, on a log scale, zero variances are left out. Size: width {ComparisonPlot.MinWidth} to
-                {ComparisonPlot.MaxWidth} (default {ComparisonPlot.DefaultWidth}), height {ComparisonPlot.MinHeight} to
-                {ComparisonPlot.MaxHeight} (default {ComparisonPlot.DefaultHeight}) pixels. Carries an ETag that changes
-                when a run stores a new point of the metric (If-None-Match gives 304). 404 for an unknown comparison, a
-                metric the task does not record, or one with no points yet.
-                """)
-            .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        return api;
-    }
-
+    /// <summary>A PNG plot of one metric: per estimator the mean over seeds against the step, with a ± one standard error band.</summary>
+    /// <remarks>
+    /// Drawn with ScottPlot from every stored point of the metric. Each estimator gets a line (the mean over the seeds
+    /// that recorded the step) and, with two or more seeds, a shaded band of ± one standard error (sample standard
+    /// deviation / sqrt(seeds)). Metrics whose name contains "variance" are drawn on a log scale: the mean and band
+    /// are taken over log10 of the variance (grad_log_variance, which stores the natural log, is rescaled, not logged
+    /// twice), and ticks are labelled with the variances they stand for. NaN values (a diverged run) and, on a log
+    /// scale, zero variances are left out. The width and height parameters give their ranges and defaults. Carries an
+    /// ETag that changes when a run stores a new point of the metric (If-None-Match gives 304). 404 for an unknown
+    /// comparison, a metric the task does not record, or one with no points yet.
+    /// </remarks>
     /// <param name="id">The comparison.</param>
     /// <param name="metric">Metric name, e.g. loss, grad_log_variance, test_neg_log_likelihood, encoder_grad_variance.</param>
     /// <param name="width">Image width in pixels.</param>
@@ -40,7 +30,11 @@ public static class ComparisonPlotsApi
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<FileContentHttpResult, NotModified, ProblemHttpResult, ValidationProblem>> DrawAsync(
-        Guid id, [MetricName] string metric, int? width, int? height, HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
+        Guid id,
+        [MetricName] string metric,
+        [Range(ComparisonPlot.MinWidth, ComparisonPlot.MaxWidth), DefaultValue(ComparisonPlot.DefaultWidth)] int? width,
+        [Range(ComparisonPlot.MinHeight, ComparisonPlot.MaxHeight), DefaultValue(ComparisonPlot.DefaultHeight)] int? height,
+        HttpContext http, PwgfDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (width is < ComparisonPlot.MinWidth or > ComparisonPlot.MaxWidth)
@@ -56,7 +50,7 @@ public static class ComparisonPlotsApi
         int pixelsHigh = height ?? ComparisonPlot.DefaultHeight;
 
         var comparison = await ComparisonRuns.LoadAsync(db, id, cancellationToken);
-        if (comparison is null) return ComparisonMetricsApi.ComparisonNotFound(id);
+        if (comparison is null) return ComparisonsApi.NotFound(id);
         if (comparison.ProblemWithMetric(metric) is { } badName)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such metric.", detail: badName);
