@@ -8,23 +8,6 @@ using Pwgf.Estimators.Objectives;
 namespace Pwgf.Api.Diagnostics;
 
 /// <summary>
-/// A diagnostics request that passed validation and the limits: everything the audit needs. Point holds the logits
-/// or log-rates flattened dimension-major; Classes is 1 for Bernoulli and Poisson.
-/// </summary>
-public sealed record DiagnosticsPlan(
-    LatentDistribution Distribution,
-    double[] Point,
-    int Dims,
-    int Classes,
-    IExactObjective Objective,
-    IReadOnlyList<PlannedEstimator> Estimators,
-    int Samples,
-    ulong Seed);
-
-/// <summary>An estimator that applies to the plan's distribution, with its resolved parameters.</summary>
-public sealed record PlannedEstimator(EstimatorDefinition Definition, IReadOnlyDictionary<string, double> Parameters);
-
-/// <summary>
 /// Checks a diagnostics request. Malformed or inconsistent fields are collected by field name (400); only a
 /// well-formed request is checked against <see cref="DiagnosticsLimits"/>, whose violations are reported together
 /// (422), each naming its limit.
@@ -33,11 +16,6 @@ public static class DiagnosticsValidator
 {
     public static IReadOnlyList<string> ObjectiveKinds { get; } = ["power", "linear-square"];
 
-    /// <summary>A long array of wrong values would otherwise produce an error per element.</summary>
-    private const int MaxReportedElements = 10;
-
-    private sealed record ParameterPoint(double[] Values, int Dims, int Classes);
-
     public static DiagnosticsPlan? Validate(
         DiagnosticsRequest request, out Dictionary<string, string[]> errors, out string? exceededLimits)
     {
@@ -45,7 +23,7 @@ public static class DiagnosticsValidator
         var limits = new List<string>();
 
         var distribution = ValidateDistribution(request.Distribution, problems);
-        var point = ValidateLogits(distribution, request.Logits, problems, limits);
+        var point = LogitsReader.Read(distribution, request.Logits, problems, limits);
         var objective = ValidateObjective(request.Objective, point?.Dims, problems);
         var estimators = ValidateEstimators(distribution, request.Estimators, problems, limits);
         int samples = ValidateSamples(request.Samples, point, problems, limits);
@@ -75,103 +53,6 @@ public static class DiagnosticsValidator
         }
         problems.Add("distribution", $"Unknown distribution '{RequestReading.Clip(name)}'. One of: {choices}.");
         return null;
-    }
-
-    private static ParameterPoint? ValidateLogits(
-        LatentDistribution? distribution, JsonElement? logits, FieldProblems problems, List<string> limits)
-    {
-        if (logits is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
-        {
-            problems.Add("logits", distribution == LatentDistribution.Categorical
-                ? "Required: one array of class logits per dimension, e.g. [[0, 1, -1], [2, 0, 0]]."
-                : "Required: a non-empty array with one logit (Bernoulli) or log-rate (Poisson) per dimension.");
-            return null;
-        }
-        if (distribution is null) return null; // the shape depends on it
-
-        int before = problems.Count;
-        var point = distribution == LatentDistribution.Categorical
-            ? ReadMatrix(array, problems)
-            : ReadVector(array, distribution.Value, problems);
-        if (point is null || problems.Count > before) return null;
-
-        CheckLogitLimits(point, distribution.Value, limits);
-        return point;
-    }
-
-    private static ParameterPoint ReadVector(JsonElement array, LatentDistribution distribution, FieldProblems problems)
-    {
-        var values = new List<double>();
-        int reported = 0;
-        foreach (var (element, i) in array.EnumerateArray().Select((e, i) => (e, i)))
-        {
-            if (TryReadFinite(element, out double value))
-            {
-                values.Add(value);
-            }
-            else if (reported++ < MaxReportedElements)
-            {
-                problems.Add($"logits[{i}]", element.ValueKind == JsonValueKind.Array
-                    ? $"{NameOf(distribution)} latents take one number per dimension; arrays of logits are for categorical latents."
-                    : "Must be a finite number.");
-            }
-        }
-        return new ParameterPoint([.. values], values.Count, 1);
-    }
-
-    private static ParameterPoint? ReadMatrix(JsonElement array, FieldProblems problems)
-    {
-        var values = new List<double>();
-        int classes = 0, firstRow = -1, reported = 0;
-        foreach (var (row, i) in array.EnumerateArray().Select((e, i) => (e, i)))
-        {
-            string field = $"logits[{i}]";
-            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() < 2)
-            {
-                problems.Add(field, "Categorical latents take one array of at least 2 class logits per dimension.");
-                continue;
-            }
-            if (firstRow < 0)
-            {
-                (firstRow, classes) = (i, row.GetArrayLength());
-            }
-            else if (row.GetArrayLength() != classes)
-            {
-                problems.Add(field, $"Has {row.GetArrayLength()} logits where logits[{firstRow}] has {classes}: every dimension needs the same number of classes.");
-                continue;
-            }
-            foreach (var (element, j) in row.EnumerateArray().Select((e, j) => (e, j)))
-            {
-                if (TryReadFinite(element, out double value)) values.Add(value);
-                else if (reported++ < MaxReportedElements) problems.Add($"{field}[{j}]", "Must be a finite number.");
-            }
-        }
-        return firstRow < 0 ? null : new ParameterPoint([.. values], array.GetArrayLength(), classes);
-    }
-
-    private static void CheckLogitLimits(ParameterPoint point, LatentDistribution distribution, List<string> limits)
-    {
-        if (point.Dims > DiagnosticsLimits.MaxDims)
-        {
-            limits.Add($"Limit exceeded: dims <= {DiagnosticsLimits.MaxDims} (the logits have {point.Dims} dimensions).");
-        }
-        if (point.Classes > DiagnosticsLimits.MaxClasses)
-        {
-            limits.Add($"Limit exceeded: classes <= {DiagnosticsLimits.MaxClasses} (the logits have {point.Classes} classes per dimension).");
-        }
-
-        bool poisson = distribution == LatentDistribution.Poisson;
-        string limit = poisson
-            ? $"{DiagnosticsLimits.MinLogRate} <= log-rate <= {DiagnosticsLimits.MaxLogRate}"
-            : $"|logit| <= {DiagnosticsLimits.MaxAbsLogit}";
-        int outside = Array.FindIndex(point.Values, v => poisson
-            ? v is < DiagnosticsLimits.MinLogRate or > DiagnosticsLimits.MaxLogRate
-            : Math.Abs(v) > DiagnosticsLimits.MaxAbsLogit);
-        if (outside >= 0)
-        {
-            string field = point.Classes == 1 ? $"logits[{outside}]" : $"logits[{outside / point.Classes}][{outside % point.Classes}]";
-            limits.Add($"Limit exceeded: {limit} ({field} is {point.Values[outside]}).");
-        }
     }
 
     private static IExactObjective? ValidateObjective(DiagnosticsObjectiveRequest? request, int? dims, FieldProblems problems)
@@ -221,7 +102,7 @@ public static class DiagnosticsValidator
         }
         // Named literals ("NaN") bind to doubles in this API, so finiteness is checked here.
         int reported = 0;
-        for (int i = 0; i < weights.Count && reported < MaxReportedElements; i++)
+        for (int i = 0; i < weights.Count && reported < LogitsReader.MaxReportedElements; i++)
         {
             if (double.IsFinite(weights[i])) continue;
             problems.Add($"objective.weights[{i}]", "Must be a finite number.");
@@ -256,7 +137,7 @@ public static class DiagnosticsValidator
         return planned;
     }
 
-    private static int ValidateSamples(long? requested, ParameterPoint? point, FieldProblems problems, List<string> limits)
+    private static int ValidateSamples(long? requested, LogitsReader.ParameterPoint? point, FieldProblems problems, List<string> limits)
     {
         long samples = requested ?? DiagnosticsLimits.DefaultSamples;
         if (samples < 2)
@@ -275,11 +156,5 @@ public static class DiagnosticsValidator
                        $"(got {samples} x {point.Dims} x {point.Classes} = {samples * point.Dims * point.Classes}).");
         }
         return (int)samples;
-    }
-
-    private static bool TryReadFinite(JsonElement element, out double value)
-    {
-        value = 0;
-        return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out value) && double.IsFinite(value);
     }
 }
