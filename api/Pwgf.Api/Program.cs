@@ -15,6 +15,7 @@ builder.AddApiSecurity();
 builder.AddApiDocumentation();
 builder.AddObservability();
 builder.AddSeries();
+builder.AddDiagnostics();
 
 var app = builder.Build();
 app.UseApiDefaults();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Estimators.Diagnostics;
@@ -33,11 +34,11 @@ public static class DiagnosticsApi
     /// variance, bias, relative bias and cosine similarity to the exact gradient.
     /// </remarks>
     /// <param name="request">The audit.</param>
-    /// <param name="configuration">Configuration (Diagnostics:MaxComputeTime).</param>
+    /// <param name="options">The compute budget.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static Results<Ok<DiagnosticsResponse>, ValidationProblem, ProblemHttpResult> Audit(
         DiagnosticsRequest request,
-        IConfiguration configuration,
+        IOptions<DiagnosticsOptions> options,
         CancellationToken cancellationToken)
     {
         // Runs in the request, unlike comparisons: an audit is one bounded computation (see DiagnosticsLimits), so
@@ -54,7 +55,7 @@ public static class DiagnosticsApi
         var exact = GradientAudit.ExactGradient(family, plan.Point, plan.Dims, plan.Classes, plan.Objective);
         var results = new List<EstimatorAudit>();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var allowed = configuration.GetValue<TimeSpan?>("Diagnostics:MaxComputeTime") ?? DiagnosticsLimits.MaxComputeTime;
+        var allowed = options.Value.MaxComputeTime;
         budget.CancelAfter(allowed);
         try
         {

@@ -2,7 +2,8 @@ namespace Pwgf.Api.Diagnostics;
 
 /// <summary>
 /// Bounds on one diagnostics request. The audit runs inside the request, so these keep its time and memory small;
-/// the value ranges keep sigmoid, softmax and the Poisson support sums well inside float64.
+/// the value ranges keep sigmoid, softmax and the Poisson support sums well inside float64. The time budget is a
+/// setting (<see cref="DiagnosticsOptions"/>).
 /// </summary>
 public static class DiagnosticsLimits
 {
@@ -23,13 +24,6 @@ public static class DiagnosticsLimits
 
     /// <summary>Poisson log-rates: lambda at least e^-30, so rates never underflow to zero and divide nothing by it.</summary>
     public const double MinLogRate = -30;
-
-    /// <summary>
-    /// Wall-clock budget of one audit. The size limits bound memory but not time (K = 64 samples or 1000 Rao draws
-    /// multiply the work), so an audit that runs longer is stopped between chunks and refused with 422.
-    /// Diagnostics:MaxComputeTime overrides it.
-    /// </summary>
-    public static readonly TimeSpan MaxComputeTime = TimeSpan.FromSeconds(60);
 
     public const int DefaultSamples = 10_000;
     public const long DefaultSeed = 0;

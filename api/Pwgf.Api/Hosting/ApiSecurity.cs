@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Pwgf.Api.Keys;
 
 namespace Pwgf.Api.Hosting;
@@ -20,25 +23,29 @@ public static class ApiSecurity
             .BindConfiguration(ApiSecurityOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        var options = builder.Configuration.GetSection(ApiSecurityOptions.Section).Get<ApiSecurityOptions>() ?? new();
 
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(ReadPolicy, policy =>
-            {
-                if (options.RequireKeyForReads) policy.RequireAuthenticatedUser();
-                else policy.RequireAssertion(_ => true);
-            })
             .AddPolicy(SubmitPolicy, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.Submit, Scopes.Admin))
             .AddPolicy(AdminPolicy, policy => policy.RequireClaim(Scopes.ClaimType, Scopes.Admin));
+        // The read policy and the rate limit depend on settings, so they are built from the validated options.
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<ApiSecurityOptions>>((authorization, security) =>
+            authorization.AddPolicy(ReadPolicy, policy =>
+            {
+                if (security.Value.RequireKeyForReads) policy.RequireAuthenticatedUser();
+                else policy.RequireAssertion(_ => true);
+            }));
 
-        builder.Services.AddRateLimiter(limiter =>
+        // The limiter's services here, its policy from the validated options below.
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiSecurityOptions>>((limiter, security) =>
         {
+            int perMinute = security.Value.SubmissionsPerMinute;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(SubmissionLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SubmissionsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
@@ -49,7 +56,7 @@ public static class ApiSecurity
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many submissions.",
-                        Detail = $"At most {options.SubmissionsPerMinute} submissions per minute per key; try again shortly.",
+                        Detail = $"At most {perMinute} submissions per minute per key; try again shortly.",
                     },
                 });
             };
