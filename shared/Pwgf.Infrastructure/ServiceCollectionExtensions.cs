@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
@@ -24,18 +25,14 @@ public static class ServiceCollectionExtensions
 
     /// <summary>
     /// The connection string, with the process's pool bounded: Database:MaxPoolSize if configured, else
-    /// <paramref name="defaultPoolSize"/>. Sized so that an API and many workers stay inside PostgreSQL's
-    /// max_connections (README, "Connections").
+    /// <paramref name="defaultPoolSize"/>; refused like at start when the settings are not valid.
     /// </summary>
     public static string RequireConnectionString(this IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
     {
-        if (configuration.GetConnectionString(ConnectionName) is not { Length: > 0 } connection)
-        {
-            throw new InvalidOperationException(
-                $"No connection string: set ConnectionStrings__{ConnectionName} (./pwgf up does this for its private cluster).");
-        }
-        int poolSize = int.TryParse(configuration["Database:MaxPoolSize"], out int configured) && configured > 0 ? configured : defaultPoolSize;
-        return new Npgsql.NpgsqlConnectionStringBuilder(connection) { MaxPoolSize = poolSize }.ConnectionString;
+        var options = new DatabaseOptions();
+        options.Read(configuration, defaultPoolSize);
+        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
+        return options.PooledConnectionString;
     }
 
     /// <summary>The dataset catalogue, configured from the "Datasets" section; one per process, so loaded images are shared.</summary>
@@ -46,39 +43,53 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The database context, on the connection of <see cref="DatabaseOptions"/> (validated at start).</summary>
     public static IServiceCollection AddPwgfDatabase(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
     {
-        string connection = configuration.RequireConnectionString(defaultPoolSize);
-        return services.AddDbContextPool<PwgfDbContext>(options => options
-            .UseNpgsql(connection, npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
+        services.AddDatabaseOptions(configuration, defaultPoolSize);
+        return services.AddDbContextPool<PwgfDbContext>((provider, options) => options
+            .UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString,
+                npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
             .UseSnakeCaseNamingConvention());
     }
 
     /// <summary>
     /// Hangfire on the same database, in its own schema. The migrator installs that schema, so no process races to
     /// create it at start-up. Sliding invisibility keeps a long run from being handed to a second worker however
-    /// long it trains (Jobs:InvisibilityTimeout only bounds how long a job of a dead server stays invisible).
+    /// long it trains (<see cref="JobsOptions.InvisibilityTimeout"/> only bounds how long a job of a dead server stays
+    /// invisible).
     /// </summary>
     public static IServiceCollection AddPwgfHangfire(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize = PoolSizes.Worker)
     {
-        string connection = configuration.RequireConnectionString(defaultPoolSize);
-        var invisibility = configuration["Jobs:InvisibilityTimeout"] is { Length: > 0 } text
-            ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
-            : TimeSpan.FromMinutes(30);
-        return services.AddHangfire(hangfire => hangfire
+        services.AddDatabaseOptions(configuration, defaultPoolSize);
+        services.AddOptions<JobsOptions>()
+            .Bind(configuration.GetSection(JobsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services.AddHangfire((provider, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(connection),
+                options => options.UseNpgsqlConnection(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString),
                 new PostgreSqlStorageOptions
                 {
                     SchemaName = HangfireSchema,
                     PrepareSchemaIfNecessary = false,
                     UseSlidingInvisibilityTimeout = true,
-                    InvisibilityTimeout = invisibility,
+                    InvisibilityTimeout = provider.GetRequiredService<IOptions<JobsOptions>>().Value.InvisibilityTimeout,
                     EnableLongPolling = true,
                     QueuePollInterval = TimeSpan.FromSeconds(5),
                 }));
+    }
+
+    /// <summary>Registered once however many registrations need it.</summary>
+    private static void AddDatabaseOptions(this IServiceCollection services, IConfiguration configuration, int defaultPoolSize)
+    {
+        if (services.Any(s => s.ServiceType == typeof(IConfigureOptions<DatabaseOptions>))) return;
+        services.AddOptions<DatabaseOptions>()
+            .Configure(options => options.Read(configuration, defaultPoolSize))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
     }
 }
