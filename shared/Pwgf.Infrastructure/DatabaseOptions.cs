@@ -25,7 +25,8 @@ public sealed class DatabaseOptions
     public int MaxPoolSize { get; set; }
 
     /// <summary>The connection string with the pool bounded to <see cref="MaxPoolSize"/>.</summary>
-    public string PooledConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = MaxPoolSize }.ConnectionString;
+    // A method, not a property: validation reads every property, and this one throws on a bad pool size.
+    public string PooledConnectionString() => new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = MaxPoolSize }.ConnectionString;
 
     /// <summary>Fills these options from <paramref name="configuration"/>, the pool size defaulting to <paramref name="defaultPoolSize"/>.</summary>
     public void Read(IConfiguration configuration, int defaultPoolSize)

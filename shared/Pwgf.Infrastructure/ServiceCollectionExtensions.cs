@@ -32,7 +32,7 @@ public static class ServiceCollectionExtensions
         var options = new DatabaseOptions();
         options.Read(configuration, defaultPoolSize);
         Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        return options.PooledConnectionString;
+        return options.PooledConnectionString();
     }
 
     /// <summary>The dataset catalogue, configured from the "Datasets" section; one per process, so loaded images are shared.</summary>
@@ -48,7 +48,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddDatabaseOptions(configuration, defaultPoolSize);
         return services.AddDbContextPool<PwgfDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString,
+            .UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString(),
                 npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
             .UseSnakeCaseNamingConvention());
     }
@@ -71,7 +71,7 @@ public static class ServiceCollectionExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(
-                options => options.UseNpgsqlConnection(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString),
+                options => options.UseNpgsqlConnection(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString()),
                 new PostgreSqlStorageOptions
                 {
                     SchemaName = HangfireSchema,
