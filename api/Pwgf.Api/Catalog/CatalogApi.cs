@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Estimators;
 using Pwgf.Training;
 using Pwgf.Training.Data;
@@ -11,9 +12,11 @@ namespace Pwgf.Api.Catalog;
 /// </summary>
 public static class CatalogApi
 {
+    public static readonly ApiTag Tag = new("Catalogue", "What a request may name: estimators with their parameters, tasks with their options and metrics, datasets.");
+
     public static RouteGroupBuilder MapCatalogApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/").WithTags("Catalogue");
+        var group = api.MapGroup("/").WithApiTag(Tag);
 
         group.MapGet("/estimators", ListEstimators).WithName("ListEstimators");
         group.MapGet("/tasks", ListTasks).WithName("ListTasks");

@@ -1,10 +1,12 @@
+using Pwgf.Api.Hosting.OpenApi;
+
 namespace Pwgf.Api.Catalog;
 
 /// <summary>A parameter or task option. Choices lists the allowed names of a "choice" (then Default is a name).</summary>
 public sealed record ParameterDescription(
     string Name,
     string Kind,
-    object Default,
+    [property: OneOf(typeof(double), typeof(string))] object Default,
     double? Minimum,
     double? Maximum,
     string Description,

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
 
@@ -18,11 +20,11 @@ namespace Pwgf.Api.Comparisons;
 /// <param name="EvalEvery">Record metrics every this many steps (and at step 0 and at the end); default steps / 100.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SubmitComparisonRequest(
-    string? Task,
-    Dictionary<string, JsonElement>? TaskOptions,
-    List<JsonElement>? Estimators,
-    List<long>? Seeds,
-    int? Steps,
+    [property: Required] string? Task,
+    [property: OneOf(typeof(double), typeof(bool), typeof(string), typeof(double[]))] Dictionary<string, JsonElement>? TaskOptions,
+    [property: Required] List<JsonElement>? Estimators,
+    [property: Required] List<long>? Seeds,
+    [property: Required] int? Steps,
     OptimizerRequest? Optimizer,
     int? EvalEvery);
 

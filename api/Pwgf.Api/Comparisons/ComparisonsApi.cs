@@ -17,9 +17,12 @@ namespace Pwgf.Api.Comparisons;
 /// </summary>
 public static class ComparisonsApi
 {
+    public static readonly ApiTag Tag = new("Comparisons",
+        "Estimator comparisons: one run per estimator x seed on one task; their progress, summaries, metric series and plots.");
+
     public static RouteGroupBuilder MapComparisonsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/comparisons").WithTags("Comparisons");
+        var group = api.MapGroup("/comparisons").WithApiTag(Tag);
 
         group.MapPost("/", ComparisonSubmission.SubmitAsync).WithName("SubmitComparison")
             .RequireAuthorization(ApiSecurity.SubmitPolicy)

@@ -13,9 +13,11 @@ namespace Pwgf.Api.Diagnostics;
 /// </summary>
 public static class DiagnosticsApi
 {
+    public static readonly ApiTag Tag = new("Diagnostics", "Gradient audits: estimators against the exact gradient at one parameter point, computed in the request.");
+
     public static RouteGroupBuilder MapDiagnosticsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/diagnostics").WithTags("Diagnostics");
+        var group = api.MapGroup("/diagnostics").WithApiTag(Tag);
 
         // Not a mutation, but it spends CPU on the caller's behalf: it needs a key with the submit scope.
         group.MapPost("/", Audit).WithName("AuditGradients")

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pwgf.Api.Hosting.OpenApi;
 
 namespace Pwgf.Api.Diagnostics;
 
@@ -16,10 +18,10 @@ namespace Pwgf.Api.Diagnostics;
 /// <param name="Seed">Seed of the draws, a non-negative integer; default 0. Every estimator starts from it.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DiagnosticsRequest(
-    string? Distribution,
-    JsonElement? Logits,
-    DiagnosticsObjectiveRequest? Objective,
-    List<JsonElement>? Estimators,
+    [property: Required] string? Distribution,
+    [property: Required, OneOf(typeof(double[]), typeof(double[][]))] JsonElement? Logits,
+    [property: Required] DiagnosticsObjectiveRequest? Objective,
+    [property: Required] List<JsonElement>? Estimators,
     long? Samples,
     long? Seed);
 
@@ -32,7 +34,7 @@ public sealed record DiagnosticsRequest(
 /// <param name="Power">power only: the exponent q, at least 1; default 2.</param>
 /// <param name="Weights">linear-square only: one weight per dimension.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record DiagnosticsObjectiveRequest(string? Kind, double? Target, double? Power, List<double>? Weights);
+public sealed record DiagnosticsObjectiveRequest([property: Required] string? Kind, [property: Required] double? Target, double? Power, List<double>? Weights);
 
 /// <summary>The exact gradient and one audit per requested estimator, in request order.</summary>
 /// <param name="Exact">dE[f]/d(logits or log-rates), flattened dimension-major (categorical: K entries per dimension).</param>

@@ -12,9 +12,11 @@ namespace Pwgf.Api.Keys;
 /// </summary>
 public static class KeysApi
 {
+    public static readonly ApiTag Tag = new("Keys", "API keys and their scopes (submit, admin); admin keys only.");
+
     public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/keys").WithTags("Keys").RequireAuthorization(ApiSecurity.AdminPolicy);
+        var group = api.MapGroup("/keys").WithApiTag(Tag).RequireAuthorization(ApiSecurity.AdminPolicy);
 
         group.MapPost("/", CreateAsync).WithName("CreateKey")
             .WithRequestExamples(KeyExamples.SubmitKey);

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Hosting;
+using Pwgf.Api.Hosting.OpenApi;
 using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -16,9 +17,11 @@ namespace Pwgf.Api.Runs;
 /// </summary>
 public static class RunsApi
 {
+    public static readonly ApiTag Tag = new("Runs", "One training run of a comparison: its status, manifest, metric series and cancellation.");
+
     public static RouteGroupBuilder MapRunsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/runs").WithTags("Runs");
+        var group = api.MapGroup("/runs").WithApiTag(Tag);
 
         group.MapGet("/{id:guid}", GetAsync).WithName("GetRun")
             .ProducesProblem(StatusCodes.Status404NotFound);
