@@ -67,7 +67,7 @@ internal static class RequestReading
                 continue;
             }
             var parameters = definition.Resolve(given, out var parameterProblems);
-            foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{parameter}", problem);
+            foreach (var (parameter, problem) in parameterProblems) problems.Add($"{field}.{Clip(parameter)}", ClipEcho(problem, parameter));
             if (parameterProblems.Count > 0) continue;
 
             string label = Label(definition, parameters);
@@ -136,6 +136,12 @@ internal static class RequestReading
         return changed.Count == 0 ? definition.Name : $"{definition.Name}({string.Join(",", changed)})";
     }
 
+    private const int EchoedLength = 40;
+
     /// <summary>Echo at most a short prefix of user text back in messages.</summary>
-    public static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    public static string Clip(string text) => text.Length <= EchoedLength ? text : text[..EchoedLength] + "...";
+
+    /// <summary>A message that quotes <paramref name="userText"/> (an unknown option's name), with the quote clipped.</summary>
+    public static string ClipEcho(string message, string userText) =>
+        userText.Length <= EchoedLength ? message : message.Replace(userText, Clip(userText), StringComparison.Ordinal);
 }

@@ -72,7 +72,7 @@ public static class ComparisonValidator
         var resolved = ParameterSpec.Resolve(task.Name, task.Options, given, out var optionProblems, lists, texts);
         foreach (var (name, problem) in optionProblems.Concat(task.Check(resolved)))
         {
-            problems.Add($"taskOptions.{name}", problem);
+            problems.Add($"taskOptions.{RequestReading.Clip(name)}", RequestReading.ClipEcho(problem, name));
         }
         return resolved;
     }

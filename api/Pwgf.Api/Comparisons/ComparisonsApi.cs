@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,11 @@ namespace Pwgf.Api.Comparisons;
 /// </summary>
 public static class ComparisonsApi
 {
+    public const int MaxPageSize = 100;
+
+    /// <summary>Far beyond any real list, and small enough that (page - 1) x pageSize stays a valid row offset.</summary>
+    public const int MaxPage = 1_000_000;
+
     public static readonly ApiTag Tag = new("Comparisons",
         "Estimator comparisons: one run per estimator x seed on one task; their progress, summaries, metric series and plots.");
 
@@ -48,20 +54,26 @@ public static class ComparisonsApi
     /// <summary>Comparisons, newest first, paged.</summary>
     /// <remarks>
     /// Each item has the status combined from its runs (Queued, Running, then Succeeded, Failed or Cancelled once all
-    /// are final), its number of runs and how many of them are final: enough for a progress bar.
+    /// are final), its number of runs and how many of them are final: enough for a progress bar. A page past the last
+    /// is empty.
     /// </remarks>
     /// <param name="db">Database.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    /// <param name="page">Page number, from 1.</param>
+    /// <param name="page">Page number, from 1 (smaller numbers mean 1); larger than the maximum is a 400.</param>
     /// <param name="pageSize">Comparisons per page, 1 to 100; values outside are clamped.</param>
-    public static async Task<Ok<PageOf<ComparisonListItem>>> ListAsync(
+    public static async Task<Results<Ok<PageOf<ComparisonListItem>>, ValidationProblem>> ListAsync(
         PwgfDbContext db,
         CancellationToken cancellationToken,
-        int page = 1,
-        int pageSize = 20)
+        [Range(1, MaxPage)] int page = 1,
+        [Range(1, MaxPageSize)] int pageSize = 20)
     {
+        if (page > MaxPage)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["page"] = [$"Must be at most {MaxPage}."] },
+                title: "The page is not valid.");
+        }
         page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, 100);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         int total = await db.Comparisons.CountAsync(cancellationToken);
         var rows = await db.Comparisons
             .AsNoTracking()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Pwgf.Api.Catalog;
 using Pwgf.Api.Comparisons;
 using Pwgf.Api.Hosting;
 using Pwgf.Infrastructure;
@@ -46,7 +47,7 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
     {
         string known = KnownMetrics is { } metrics ? $" {Task} records {string.Join(", ", metrics)}." : "";
         if (string.IsNullOrWhiteSpace(name)) return $"Required: a metric name.{known}";
-        return KnownMetrics is { } names && !names.Contains(name) ? $"'{name}' is not a metric of this comparison.{known}" : null;
+        return KnownMetrics is { } names && !names.Contains(name) ? $"'{RequestReading.Clip(name)}' is not a metric of this comparison.{known}" : null;
     }
 
     public async Task<IReadOnlyList<SeriesStamp>> StampsAsync(PwgfDbContext db, string name, int afterStep, CancellationToken cancellationToken)
