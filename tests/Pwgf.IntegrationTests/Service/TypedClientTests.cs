@@ -27,7 +27,7 @@ public sealed class TypedClientTests(ServiceFixture service)
             [1, 2], 40, null, 10);
 
         var accepted = await client.SubmitAsync(request, idempotencyKey: $"typed-client-{Guid.NewGuid()}");
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var finished = await client.WaitForFinalAsync(accepted.Id, Poll, limit.Token);
 
         Assert.Equal(RunStatus.Succeeded, finished.Status);
@@ -61,7 +61,7 @@ public sealed class TypedClientTests(ServiceFixture service)
         var accepted = await client.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 5000000, "evalEvery": 1000}""");
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             var started = await client.WaitForRunAsync(accepted.Id, r => r.Step > 0, Poll, limit.Token);
             var cancelled = await client.CancelRunAsync(started.Id);
             Assert.Equal(started.Id, cancelled.Id);
