@@ -1,6 +1,11 @@
-using Pwgf.Api.Apis;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Dashboard;
+using Pwgf.Api.Diagnostics;
 using Pwgf.Api.Hosting;
-using Pwgf.Api.Security;
+using Pwgf.Api.Keys;
+using Pwgf.Api.Runs;
+using Pwgf.Api.Series;
 
 // Content root = the program's folder, so appsettings.json is found whatever directory it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -9,7 +14,8 @@ builder.AddPersistenceAndJobs();
 builder.AddApiSecurity();
 builder.AddApiDocumentation();
 builder.AddObservability();
-builder.Services.AddSingleton<ThinnedSeriesCache>();
+builder.AddSeries();
+builder.AddDiagnostics();
 
 var app = builder.Build();
 app.UseApiDefaults();
@@ -23,11 +29,8 @@ app.MapDashboard();
 
 var v1 = app.MapGroup("/api/v1").RequireAuthorization(ApiSecurity.ReadPolicy);
 v1.MapComparisonsApi();
-v1.MapComparisonMetricsApi();
-v1.MapComparisonPlotsApi();
 v1.MapRunsApi();
 v1.MapCatalogApi();
-v1.MapDatasetsApi();
 v1.MapDiagnosticsApi();
 v1.MapKeysApi();
 

@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Pwgf.Api.Comparisons;
+using Pwgf.Client;
+using Pwgf.Infrastructure.Entities;
+using Pwgf.Training;
 
 namespace Pwgf.Bench;
 
@@ -10,7 +14,7 @@ public sealed record SubmittedComparison(ExperimentSpec Spec, Guid? Id, string? 
 /// Drives the plan through the public API only: submits every comparison, polls until all runs have ended (or the
 /// deadline passes, when it cancels what is left), then reads every run and its metric series back.
 /// </summary>
-public sealed class ExperimentRunner(ServiceClient client, Action<string> progress)
+public sealed class ExperimentRunner(PwgfClient client, Action<string> progress)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan QuietProgressInterval = TimeSpan.FromMinutes(1);
@@ -33,9 +37,9 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
             }
             else
             {
-                progress($"SKIPPED {spec.Task}: the API refused it with {(int)answer.Status}: {answer.Problem}");
+                progress($"SKIPPED {spec.Task}: the API refused it with {(int)answer.Status}: {answer.ProblemText}");
             }
-            submitted.Add(new SubmittedComparison(spec, answer.Id, answer.Id is null ? $"{(int)answer.Status} {answer.Status}: {answer.Problem}" : null, DateTimeOffset.UtcNow));
+            submitted.Add(new SubmittedComparison(spec, answer.Id, answer.Id is null ? $"{(int)answer.Status} {answer.Status}: {answer.ProblemText}" : null, DateTimeOffset.UtcNow));
         }
         return submitted;
     }
@@ -58,7 +62,7 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
                 }
                 failedPolls = 0;
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or ServiceException or JsonException
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or ServiceException or PwgfApiException or JsonException
                                               && !cancellationToken.IsCancellationRequested)
             {
                 if (++failedPolls >= MaxFailedPolls) throw new ServiceException($"the API stopped answering: {exception.Message}");
@@ -98,7 +102,7 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
                 await Task.Delay(PollInterval, limit.Token);
             }
         }
-        catch (Exception exception) when (exception is ServiceException or HttpRequestException or OperationCanceledException or JsonException)
+        catch (Exception exception) when (exception is ServiceException or PwgfApiException or HttpRequestException or OperationCanceledException or JsonException)
         {
             progress($"warning: could not confirm that every cancelled run stopped ({exception.Message}); the report shows them as they were");
         }
@@ -109,31 +113,20 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
     {
         if (submitted.Id is not { } id) return ComparisonOutcome.Refused(submitted.Spec, submitted.Refusal ?? "refused");
 
-        using var json = await client.GetComparisonAsync(id, cancellationToken);
-        var root = json.RootElement;
+        var comparison = await client.GetComparisonAsync(id, cancellationToken);
         var runs = new List<RunResult>();
-        foreach (var run in root.GetProperty("runs").EnumerateArray())
+        foreach (var run in comparison.Runs)
         {
-            var runId = run.GetProperty("id").GetGuid();
             var metrics = new Dictionary<string, IReadOnlyList<MetricPoint>>();
             foreach (string name in submitted.Spec.Metrics.All)
             {
-                metrics[name] = await client.GetMetricAsync(runId, name, cancellationToken);
+                metrics[name] = await client.GetMetricAsync(run.Id, name, cancellationToken);
             }
-            runs.Add(new RunResult(
-                runId,
-                run.GetProperty("estimator").GetString() ?? "?",
-                run.GetProperty("seed").GetInt64(),
-                run.GetProperty("status").GetString() ?? "?",
-                run.GetProperty("step").GetInt32(),
-                run.GetProperty("steps").GetInt32(),
-                StringOrNull(run, "error"),
-                TimeOrNull(run, "startedAt"),
-                TimeOrNull(run, "finishedAt"),
-                metrics));
+            runs.Add(new RunResult(run.Id, run.Estimator, run.Seed, run.Status.ToString(), run.Step, run.Steps, run.Error,
+                run.StartedAt, run.FinishedAt, metrics));
         }
         var ended = endedAt.TryGetValue(id, out var at) ? at : DateTimeOffset.UtcNow;
-        return new ComparisonOutcome(submitted.Spec, id, null, ResolvedOptions(root.GetProperty("specification")), runs,
+        return new ComparisonOutcome(submitted.Spec, id, null, ResolvedOptions(comparison.Specification), runs,
             (ended - submitted.SubmittedAt).TotalSeconds);
     }
 
@@ -141,18 +134,16 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
     private async Task<string> PollAsync(SubmittedComparison comparison, CancellationToken cancellationToken)
     {
         var id = comparison.Id!.Value;
-        using var json = await client.GetComparisonAsync(id, cancellationToken);
-        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        var runs = (await client.GetComparisonAsync(id, cancellationToken)).Runs;
         int ended = 0;
         var running = new List<string>();
         foreach (var run in runs)
         {
-            string status = run.GetProperty("status").GetString() ?? "";
-            if (status is "Succeeded" or "Failed" or "Cancelled") ended++;
-            if (status == "Running") running.Add($"{run.GetProperty("estimator").GetString()}@{run.GetProperty("step").GetInt32()}");
-            if (status == "Failed" && reportedFailures.Add(run.GetProperty("id").GetGuid()))
+            if (run.Status.IsFinal()) ended++;
+            if (run.Status == RunStatus.Running) running.Add($"{run.Estimator}@{run.Step}");
+            if (run.Status == RunStatus.Failed && reportedFailures.Add(run.Id))
             {
-                progress($"{comparison.Spec.Task}: run {run.GetProperty("estimator").GetString()} seed {run.GetProperty("seed").GetInt64()} FAILED: {StringOrNull(run, "error")}");
+                progress($"{comparison.Spec.Task}: run {run.Estimator} seed {run.Seed} FAILED: {run.Error}");
             }
         }
         if (runs.Count > 0 && ended == runs.Count) endedAt.TryAdd(id, DateTimeOffset.UtcNow);
@@ -161,28 +152,15 @@ public sealed class ExperimentRunner(ServiceClient client, Action<string> progre
     }
 
     /// <summary>The task options as stored: numbers, named choices and lists, defaults included.</summary>
-    private static IReadOnlyDictionary<string, string> ResolvedOptions(JsonElement specification)
+    private static IReadOnlyDictionary<string, string> ResolvedOptions(ComparisonSpecification specification)
     {
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (string field in new[] { "taskOptions", "taskChoices", "taskLists" })
+        foreach (var (name, value) in specification.TaskOptions) options[name] = value.ToString("G", CultureInfo.InvariantCulture);
+        foreach (var (name, choice) in specification.TaskChoices ?? new Dictionary<string, string>()) options[name] = choice;
+        foreach (var (name, list) in specification.TaskLists ?? new Dictionary<string, double[]>())
         {
-            if (!specification.TryGetProperty(field, out var values) || values.ValueKind != JsonValueKind.Object) continue;
-            foreach (var option in values.EnumerateObject())
-            {
-                options[option.Name] = option.Value.ValueKind switch
-                {
-                    JsonValueKind.Number => option.Value.GetDouble().ToString("G", CultureInfo.InvariantCulture),
-                    JsonValueKind.String => option.Value.GetString() ?? "",
-                    _ => option.Value.GetRawText(),
-                };
-            }
+            options[name] = JsonSerializer.Serialize(list);
         }
         return options;
     }
-
-    private static string? StringOrNull(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static DateTimeOffset? TimeOrNull(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pwgf.Client;
 
 namespace Pwgf.Bench;
 
@@ -48,11 +49,11 @@ public static class Experiments
             return 2;
         }
 
-        var (apiKey, keySource) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+        var (apiKey, keySource) = PwgfClient.FindApiKey(settings.ApiKeyFile);
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
         Console.CancelKeyPress += onCtrlC;
-        using var client = new ServiceClient(settings.Url, apiKey, RequestTimeout);
+        using var client = new PwgfClient(settings.Url, apiKey, RequestTimeout);
         var runner = new ExperimentRunner(client, Progress);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<SubmittedComparison> submitted = [];
@@ -89,7 +90,7 @@ public static class Experiments
             Console.Error.WriteLine("experiments: no run succeeded; the report says why");
             return 1;
         }
-        catch (ServiceException exception)
+        catch (Exception exception) when (exception is ServiceException or PwgfApiException)
         {
             Console.Error.WriteLine($"experiments: {exception.Message}");
             return 1;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pwgf.Client;
+using Pwgf.Infrastructure.Entities;
 
 namespace Pwgf.Bench;
 
@@ -33,20 +35,20 @@ public static class PollerLoad
             return 2;
         }
 
-        var (apiKey, keySource) = ServiceClient.FindApiKey(settings.ApiKeyFile);
+        var (apiKey, keySource) = PwgfClient.FindApiKey(settings.ApiKeyFile);
         using var interrupt = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
         Console.CancelKeyPress += onCtrlC;
-        using var client = new ServiceClient(settings.Url, apiKey, RequestTimeout);
+        using var client = new PwgfClient(settings.Url, apiKey, RequestTimeout);
         double? loadBefore = Machine.LoadAverage();
         var startedAt = DateTime.UtcNow;
 
         Guid comparisonId;
         try
         {
-            comparisonId = await client.SubmitAsync(Submission, interrupt.Token);
+            comparisonId = (await client.SubmitAsync(Submission, cancellationToken: interrupt.Token)).Id;
         }
-        catch (Exception exception) when (exception is ServiceException or HttpRequestException or TaskCanceledException)
+        catch (Exception exception) when (exception is ServiceException or PwgfApiException or HttpRequestException or TaskCanceledException)
         {
             Console.Error.WriteLine($"pollers: could not submit the comparison: {exception.Message}");
             return 1;
@@ -96,7 +98,7 @@ public static class PollerLoad
                 return Publish(LoadReport.Render(result), settings.Output);
             }
         }
-        catch (ServiceException exception)
+        catch (Exception exception) when (exception is ServiceException or PwgfApiException)
         {
             Console.Error.WriteLine($"pollers: {exception.Message}");
             return 1;
@@ -133,17 +135,17 @@ public static class PollerLoad
         }
     }
 
-    private static async Task<Guid> WaitUntilRunningAsync(ServiceClient client, Guid comparisonId, CancellationToken cancellationToken)
+    private static async Task<Guid> WaitUntilRunningAsync(PwgfClient client, Guid comparisonId, CancellationToken cancellationToken)
     {
         Progress("waiting for a worker to start the run");
         var waited = Stopwatch.StartNew();
         while (waited.Elapsed < StartTimeout)
         {
             var run = await client.GetFirstRunAsync(comparisonId, cancellationToken);
-            if (run is { Status: "Running" } running) return running.RunId;
-            if (run is { Status: "Succeeded" or "Failed" or "Cancelled" } over)
+            if (run is { Status: RunStatus.Running } running) return running.Id;
+            if (run is { } over && over.Status.IsFinal())
             {
-                throw new ServiceException($"run {over.RunId} ended ({over.Status}) before it could be measured");
+                throw new ServiceException($"run {over.Id} ended ({over.Status}) before it could be measured");
             }
             await Task.Delay(PollInterval, cancellationToken);
         }
@@ -154,19 +156,19 @@ public static class PollerLoad
     /// Cancels the comparison and waits until its run has stopped. A run left behind would be resumed from its
     /// checkpoint by the next worker on this database and train for hours.
     /// </summary>
-    private static async Task CancelAsync(ServiceClient client, Guid comparisonId)
+    private static async Task CancelAsync(PwgfClient client, Guid comparisonId)
     {
         using var limit = new CancellationTokenSource(CancelTimeout);
         try
         {
             await client.CancelComparisonAsync(comparisonId, limit.Token);
-            while (await client.GetFirstRunAsync(comparisonId, limit.Token) is { Status: "Queued" or "Running" })
+            while (await client.GetFirstRunAsync(comparisonId, limit.Token) is { Status: RunStatus.Queued or RunStatus.Running })
             {
                 await Task.Delay(PollInterval, limit.Token);
             }
             Progress($"comparison {comparisonId} cancelled");
         }
-        catch (Exception exception) when (exception is ServiceException or HttpRequestException or OperationCanceledException or JsonException)
+        catch (Exception exception) when (exception is ServiceException or PwgfApiException or HttpRequestException or OperationCanceledException or JsonException)
         {
             Console.Error.WriteLine($"pollers: warning: could not confirm that comparison {comparisonId} stopped ({exception.Message}); " +
                                     $"cancel it with POST /api/v1/comparisons/{comparisonId}/cancel");

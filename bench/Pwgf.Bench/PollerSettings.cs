@@ -29,7 +29,7 @@ public sealed record PollerSettings(Uri Url, int Pollers, int Seconds, string Ap
             {
                 case "--url":
                     // Loopback only: this bench is meant to load the stack on this machine, never someone else's.
-                    url = ServiceClient.LoopbackUrl(value);
+                    url = ServiceCalls.LoopbackUrl(value);
                     if (url is null)
                     {
                         problem = $"--url must be an http address on this machine (127.0.0.1 or localhost), got '{value}'";

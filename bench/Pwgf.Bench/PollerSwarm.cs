@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pwgf.Client;
 
 namespace Pwgf.Bench;
 
@@ -24,7 +25,7 @@ public readonly record struct RequestSample(PolledEndpoint Endpoint, double Mill
 public static class PollerSwarm
 {
     public static async Task<List<RequestSample>> RunAsync(
-        ServiceClient client, Guid comparisonId, Guid runId, int pollers, TimeSpan duration, CancellationToken cancellationToken)
+        PwgfClient client, Guid comparisonId, Guid runId, int pollers, TimeSpan duration, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         var swarm = Enumerable.Range(0, pollers)
@@ -35,7 +36,7 @@ public static class PollerSwarm
     }
 
     private static async Task<List<RequestSample>> PollAsync(
-        ServiceClient client, Guid comparisonId, Guid runId, Func<bool> pastDeadline, CancellationToken cancellationToken)
+        PwgfClient client, Guid comparisonId, Guid runId, Func<bool> pastDeadline, CancellationToken cancellationToken)
     {
         var samples = new List<RequestSample>();
         int cursor = -1;  // a new client has seen nothing, so its first call fetches the series so far
@@ -53,12 +54,12 @@ public static class PollerSwarm
 
     /// <summary>Times one GET up to its complete body; returns the body of a 2xx answer, else null.</summary>
     private static async Task<string?> TimedGetAsync(
-        ServiceClient client, PolledEndpoint endpoint, string path, List<RequestSample> samples, CancellationToken cancellationToken)
+        PwgfClient client, PolledEndpoint endpoint, string path, List<RequestSample> samples, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await client.GetAsync(path, cancellationToken);
+            using var response = await client.GetRawAsync(path, cancellationToken: cancellationToken);
             double milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             samples.Add(new RequestSample(endpoint, milliseconds, (int)response.StatusCode, null));
             return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : null;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pwgf.Client;
 
 namespace Pwgf.Bench;
 
@@ -21,7 +22,7 @@ public sealed class StepMonitor : IAsyncDisposable
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
-    private readonly ServiceClient client;
+    private readonly PwgfClient client;
     private readonly Guid runId;
     private readonly Stopwatch clock;
     private readonly List<Sample> samples = [];
@@ -29,7 +30,7 @@ public sealed class StepMonitor : IAsyncDisposable
     private readonly Task loop;
     private int failures;
 
-    public StepMonitor(ServiceClient client, Guid runId, Stopwatch clock)
+    public StepMonitor(PwgfClient client, Guid runId, Stopwatch clock)
     {
         this.client = client;
         this.runId = runId;
@@ -82,13 +83,13 @@ public sealed class StepMonitor : IAsyncDisposable
                 var progress = await client.GetRunAsync(runId, stop.Token);
                 // The database was read somewhere between sending and receiving; under load the two differ most.
                 double received = clock.Elapsed.TotalSeconds;
-                lock (samples) samples.Add(new Sample((sent + received) / 2, progress.Step, progress.Status));
+                lock (samples) samples.Add(new Sample((sent + received) / 2, progress.Step, progress.Status.ToString()));
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or ServiceException or JsonException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or ServiceException or PwgfApiException or JsonException)
             {
                 Interlocked.Increment(ref failures);
             }

@@ -25,7 +25,7 @@ try
         logger.LogInformation("Applied {Count} migration(s): {Names}", pending.Count, string.Join(", ", pending));
     }
 
-    await using (var connection = new NpgsqlConnection(host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString))
+    await using (var connection = new NpgsqlConnection(host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString()))
     {
         await connection.OpenAsync();
         PostgreSqlObjectsInstaller.Install(connection, ServiceCollectionExtensions.HangfireSchema);

@@ -26,7 +26,8 @@ public sealed class DatabaseOptions
     public int? MaxPoolSize { get; set; }
 
     /// <summary>The connection string with the pool bounded to <see cref="MaxPoolSize"/>.</summary>
-    public string PooledConnectionString =>
+    // A method, not a property: validation reads every property, and this one throws on a bad pool size.
+    public string PooledConnectionString() =>
         new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = MaxPoolSize ?? ServiceCollectionExtensions.PoolSizes.Worker }.ConnectionString;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
@@ -51,7 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddPwgfDatabaseOptions(defaultPoolSize);
         return services.AddDbContextPool<PwgfDbContext>((provider, options) => options
             .UseNpgsql(
-                provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString,
+                provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString(),
                 npgsql => npgsql.MigrationsAssembly("Pwgf.Migrations").MigrationsHistoryTable("__ef_migrations", "pwgf"))
             .UseSnakeCaseNamingConvention());
     }
@@ -71,7 +72,7 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         return services.AddHangfire((provider, hangfire) =>
         {
-            string connection = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString;
+            string connection = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.PooledConnectionString();
             var jobs = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             hangfire
                 .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

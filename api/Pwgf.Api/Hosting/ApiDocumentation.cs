@@ -47,6 +47,11 @@ public static class ApiDocumentation
             swagger.OperationFilter<ConditionalGetFilter>();
             swagger.SchemaFilter<ChoicesFilter>();
             swagger.ParameterFilter<ChoicesFilter>();
+            swagger.SchemaFilter<ContractShapesFilter>();
+            swagger.DocumentFilter<ApiTagFilter>();
+            swagger.DocumentFilter<XmlWrapFilter>();
+            // A field declared `string` (not `string?`) is never null on the wire; say so.
+            swagger.SupportNonNullableReferenceTypes();
         });
         // Describe JSON as the API writes it (enums as their names, not numbers), not with Swashbuckle's defaults.
         builder.Services.AddTransient<ISerializerDataContractResolver>(services =>
@@ -56,7 +61,9 @@ public static class ApiDocumentation
 
     public static WebApplication MapApiDocumentation(this WebApplication app)
     {
-        app.UseSwagger();
+        app.UseSwagger(swagger => swagger.PreSerializeFilters.Add((document, request) =>
+            // The service's address as the client reached it, so a generated client has a base URL to call.
+            document.Servers = [new OpenApiServer { Url = $"{request.Scheme}://{request.Host.Value}{request.PathBase}", Description = "This service" }]));
         app.UseSwaggerUI(ui => ui.DocumentTitle = "PwgfService API");
         return app;
     }

@@ -2,7 +2,6 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Pwgf.Api.Security;
 using Microsoft.Extensions.Options;
 using Pwgf.Infrastructure;
 using Pwgf.Training.Data;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Pwgf.Client;
 using Pwgf.Infrastructure;
+using Pwgf.Infrastructure.Entities;
 
 namespace Pwgf.Bench.Training;
 
@@ -36,7 +38,7 @@ public static class ApiLoad
         public double DashboardP95 => Math.Max(Comparison.P95, Metrics.P95);
     }
 
-    public static async Task<Result> MeasureAsync(ServiceClient client, string connectionString, Guid comparisonId, Guid runId, bool quick)
+    public static async Task<Result> MeasureAsync(PwgfClient client, string connectionString, Guid comparisonId, Guid runId, bool quick)
     {
         const int points = 100_000, pollers = 50;
         await using (var db = BenchDatabase.Open(connectionString))
@@ -92,7 +94,7 @@ public static class ApiLoad
     }
 
     /// <summary>A dashboard page's first requests: the comparison and the series downsampled; returns the comparison's ETag.</summary>
-    private static async Task<string?> LoadPageAsync(ServiceClient client, Guid comparisonId, Guid runId)
+    private static async Task<string?> LoadPageAsync(PwgfClient client, Guid comparisonId, Guid runId)
     {
         string? tag = await TimedAsync(client, PolledEndpoint.Comparison, $"api/v1/comparisons/{comparisonId}", null, []);
         await TimedAsync(client, PolledEndpoint.Metrics, $"api/v1/runs/{runId}/metrics?name={Series}&maxPoints=1000", null, []);
@@ -103,7 +105,7 @@ public static class ApiLoad
     /// One poller, whose page has loaded: from <paramref name="firstTick"/> on it polls the comparison and the series
     /// after its cursor every <paramref name="interval"/> (zero: back to back) until the duration is up.
     /// </summary>
-    private static Task<List<RequestSample>> PollAsync(ServiceClient client, Guid comparisonId, Guid runId, int points,
+    private static Task<List<RequestSample>> PollAsync(PwgfClient client, Guid comparisonId, Guid runId, int points,
         Stopwatch clock, TimeSpan duration, TimeSpan interval, TimeSpan firstTick, string? pageTag) => Task.Run(async () =>
     {
         var mine = new List<RequestSample>();
@@ -124,7 +126,7 @@ public static class ApiLoad
     /// (untimed) every accepted comparison is cancelled and the last one waited for, so the thousands of queued toy
     /// runs do not keep the worker busy during whatever the bench measures next.
     /// </summary>
-    private static async Task<(double PerSecond, int Errors)> SubmitAsync(ServiceClient client, TimeSpan duration)
+    private static async Task<(double PerSecond, int Errors)> SubmitAsync(PwgfClient client, TimeSpan duration)
     {
         const string body = """{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 10}""";
         var clock = Stopwatch.StartNew();
@@ -149,7 +151,7 @@ public static class ApiLoad
             {
                 await client.CancelComparisonAsync(id, token);
             }
-            catch (ServiceException)
+            catch (PwgfApiException)
             {
                 // already finished: nothing to cancel
             }
@@ -157,20 +159,20 @@ public static class ApiLoad
         var deadline = Stopwatch.StartNew();
         while (submitted.Count > 0 && deadline.Elapsed < TimeSpan.FromMinutes(5))
         {
-            using var last = await client.GetComparisonAsync(submitted[^1], CancellationToken.None);
-            if (last.RootElement.GetProperty("status").GetString() is not ("Queued" or "Running")) break;
+            var last = await client.GetComparisonAsync(submitted[^1], CancellationToken.None);
+            if (last.Status is not (RunStatus.Queued or RunStatus.Running)) break;
             await Task.Delay(500);
         }
         return (perSecond, counts.Sum(c => c.failed));
     }
 
     /// <summary>One timed GET; sends <paramref name="tag"/> as If-None-Match and returns the answer's ETag (or the old one on 304).</summary>
-    private static async Task<string?> TimedAsync(ServiceClient client, PolledEndpoint endpoint, string path, string? tag, List<RequestSample> samples)
+    private static async Task<string?> TimedAsync(PwgfClient client, PolledEndpoint endpoint, string path, string? tag, List<RequestSample> samples)
     {
         long start = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await client.GetAsync(path, tag, CancellationToken.None);
+            using var response = await client.GetRawAsync(path, tag, CancellationToken.None);
             int status = (int)response.StatusCode;
             // 304 is the success of a conditional poll.
             samples.Add(new RequestSample(endpoint, Stopwatch.GetElapsedTime(start).TotalMilliseconds, status == 304 ? 200 : status, null));

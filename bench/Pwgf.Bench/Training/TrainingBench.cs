@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pwgf.Client;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using static TorchSharp.torch;
@@ -87,8 +88,8 @@ public static class TrainingBench
         set_num_threads(defaultThreads);
 
         // 4. The service: one bernoulli-vae run per model and estimator, through the API, trained by the real worker.
-        var (apiKey, _) = ServiceClient.FindApiKey(settings.ApiKeyFile);
-        using var client = new ServiceClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
+        var (apiKey, _) = PwgfClient.FindApiKey(settings.ApiKeyFile);
+        using var client = new PwgfClient(settings.Url, apiKey, TimeSpan.FromSeconds(30));
         var (service, someRun) = await MeasureServiceAsync(client, settings);
 
         // 4b. One worker against two on this machine, while the queue holds nothing else.
@@ -143,7 +144,7 @@ public static class TrainingBench
     /// Median of the run's steps_per_second points after the first: each point covers the steps since the previous
     /// evaluation (flushes, heartbeats and checkpoints included, evaluations excluded); the first also holds warm-up.
     /// </summary>
-    private static async Task<(Dictionary<ModelKey, double> Rates, (Guid Comparison, Guid Run)? AnyRun)> MeasureServiceAsync(ServiceClient client, TrainingSettings settings)
+    private static async Task<(Dictionary<ModelKey, double> Rates, (Guid Comparison, Guid Run)? AnyRun)> MeasureServiceAsync(PwgfClient client, TrainingSettings settings)
     {
         var result = new Dictionary<ModelKey, double>();
         (Guid, Guid)? anyRun = null;
@@ -164,15 +165,15 @@ public static class TrainingBench
                 evalEvery,
                 optimizer = new { name = "adam", learningRate = 1e-3 },
             });
-            Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
+            Guid comparison = (await client.SubmitAsync(body, cancellationToken: CancellationToken.None)).Id;
             Log($"service: submitted bernoulli-vae {architecture} ({settings.ServiceSteps} steps per estimator)");
-            using var json = await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(2), CancellationToken.None);
-            foreach (var run in json.RootElement.GetProperty("runs").EnumerateArray())
+            var finished = await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(2), CancellationToken.None);
+            foreach (var run in finished.Runs)
             {
-                Guid runId = run.GetProperty("id").GetGuid();
+                Guid runId = run.Id;
                 anyRun = (comparison, runId);
                 var points = await client.GetMetricAsync(runId, "steps_per_second", CancellationToken.None);
-                var rate = new ModelKey(architecture, run.GetProperty("estimator").GetString()!);
+                var rate = new ModelKey(architecture, run.Estimator);
                 result[rate] = Statistics.Median([.. points.Skip(1).Select(p => p.Value)]);
                 Log($"service {architecture} {rate.Estimator}: {result[rate]:F1} steps/s");
             }

@@ -41,7 +41,7 @@ public sealed record TrainingSettings(
             string option = args[i], value = args[++i];
             switch (option)
             {
-                case "--url" when ServiceClient.LoopbackUrl(value) is { } url:
+                case "--url" when ServiceCalls.LoopbackUrl(value) is { } url:
                     settings = settings with { Url = url };
                     haveUrl = true;
                     break;

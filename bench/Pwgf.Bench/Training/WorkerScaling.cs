@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pwgf.Client;
 
 namespace Pwgf.Bench.Training;
 
@@ -17,7 +18,7 @@ public static class WorkerScaling
     /// <param name="TwoWorkersStepsPerSecond">The same with a second worker process.</param>
     public sealed record Result(int Runs, int Steps, int FixedThreads, double OneWorkerStepsPerSecond, double TwoWorkersStepsPerSecond);
 
-    public static async Task<Result?> MeasureAsync(ServiceClient client, BenchStack stack, bool quick)
+    public static async Task<Result?> MeasureAsync(PwgfClient client, BenchStack stack, bool quick)
     {
         int threads = int.TryParse(Environment.GetEnvironmentVariable("Worker__TorchThreads"), out int fixedThreads) ? fixedThreads : 0;
         int runs = 4, steps = quick ? 1500 : 4000;
@@ -41,7 +42,7 @@ public static class WorkerScaling
         }
     }
 
-    private static async Task<double> MakespanThroughputAsync(ServiceClient client, int runs, int steps, int seedBase)
+    private static async Task<double> MakespanThroughputAsync(PwgfClient client, int runs, int steps, int seedBase)
     {
         string body = JsonSerializer.Serialize(new
         {
@@ -53,8 +54,8 @@ public static class WorkerScaling
             evalEvery = steps,
         });
         var clock = Stopwatch.StartNew();
-        Guid comparison = await client.SubmitAsync(body, CancellationToken.None);
-        using var _ = await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(1), CancellationToken.None);
+        Guid comparison = (await client.SubmitAsync(body, cancellationToken: CancellationToken.None)).Id;
+        await client.WaitForSuccessAsync(comparison, TimeSpan.FromSeconds(1), CancellationToken.None);
         return (double)runs * steps / clock.Elapsed.TotalSeconds;
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Catalog;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

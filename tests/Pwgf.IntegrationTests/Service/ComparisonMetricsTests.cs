@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -61,7 +62,7 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
                 $"/api/v1/runs/{run.Id}/metrics?name=loss&maxPoints={maxPoints}", ServiceFixture.Json))!.Points;
             Assert.InRange(thinned.Count, 2, maxPoints);
             // PostgreSQL thins long series itself; it keeps exactly the points the in-memory rule keeps.
-            Assert.Equal(Pwgf.Api.Apis.SeriesThinning.Thin(full, maxPoints), thinned);
+            Assert.Equal(Pwgf.Api.Series.SeriesThinning.Thin(full, maxPoints), thinned);
             Assert.Equal((0, Steps), (thinned[0].Step, thinned[^1].Step));
             Assert.Subset(full.ToHashSet(), thinned.ToHashSet());
             Assert.Equal(thinned.OrderBy(p => p.Step), thinned);
@@ -85,7 +86,7 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
         Assert.All(together.Runs, r => Assert.Equal(steps, r.Points.Select(p => p.Step)));
         var fullSeries = new List<IReadOnlyList<MetricPointDto>>();
         foreach (var r in comparison.Runs) fullSeries.Add((await service.GetMetricAsync(r.Id, "loss")).Points);
-        Assert.Equal(Pwgf.Api.Apis.SeriesThinning.ThinTogether(fullSeries, 25), together.Runs.Select(r => r.Points));
+        Assert.Equal(Pwgf.Api.Series.SeriesThinning.ThinTogether(fullSeries, 25), together.Runs.Select(r => r.Points));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Runs;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

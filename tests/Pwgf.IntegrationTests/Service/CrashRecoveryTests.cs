@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using Pwgf.Api.Contracts;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

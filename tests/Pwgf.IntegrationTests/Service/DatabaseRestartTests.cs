@@ -1,4 +1,4 @@
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Diagnostics;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.IntegrationTests.Support;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
+using Pwgf.Api.Runs;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

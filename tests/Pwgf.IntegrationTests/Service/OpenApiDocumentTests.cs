@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Keys;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;
@@ -54,8 +54,13 @@ public sealed class OpenApiDocumentTests(ServiceFixture service)
         // String fields with a fixed set of values list them, from the same registries the validators use.
         var submit = schemas.GetProperty("SubmitComparisonRequest").GetProperty("properties");
         Assert.Superset(new HashSet<string> { "poisson-toy", "bernoulli-vae", "categorical-vae" }, Strings(submit.GetProperty("task").GetProperty("enum")).ToHashSet());
-        var estimatorNames = submit.GetProperty("estimators").GetProperty("items").GetProperty("oneOf")[0].GetProperty("enum");
-        Assert.Superset(new HashSet<string> { "st", "pwgf", "reinforce-loo", "disarm" }, Strings(estimatorNames).ToHashSet());
+        // An estimator entry (one schema for comparisons and audits): a name, or the name with that estimator's parameters.
+        Assert.Equal("#/components/schemas/EstimatorEntry", submit.GetProperty("estimators").GetProperty("items").GetProperty("$ref").GetString());
+        var entry = schemas.GetProperty("EstimatorEntry").GetProperty("oneOf");
+        Assert.Superset(new HashSet<string> { "st", "pwgf", "reinforce-loo", "disarm" }, Strings(entry[0].GetProperty("enum")).ToHashSet());
+        var loo = entry.EnumerateArray().Single(e => e.TryGetProperty("title", out var title) && title.GetString() == "reinforce-loo with parameters");
+        Assert.Equal("integer", loo.GetProperty("properties").GetProperty("samples").GetProperty("type").GetString());
+        Assert.False(loo.GetProperty("additionalProperties").GetBoolean());
         Assert.Equal(["adam", "sgd"], Strings(schemas.GetProperty("OptimizerRequest").GetProperty("properties").GetProperty("name").GetProperty("enum")));
         Assert.Equal(["bernoulli", "categorical", "poisson"], Strings(schemas.GetProperty("DiagnosticsRequest").GetProperty("properties").GetProperty("distribution").GetProperty("enum")));
         Assert.Equal(["power", "linear-square"], Strings(schemas.GetProperty("DiagnosticsObjectiveRequest").GetProperty("properties").GetProperty("kind").GetProperty("enum")));
@@ -67,6 +72,28 @@ public sealed class OpenApiDocumentTests(ServiceFixture service)
                 .Single(p => p.GetProperty("name").GetString() == parameter).GetProperty("schema").GetProperty("enum");
             Assert.Superset(new HashSet<string> { "loss", "grad_log_variance", "test_neg_log_likelihood", "encoder_grad_variance" }, Strings(names).ToHashSet());
         }
+    }
+
+    [Fact]
+    public async Task Required_request_fields_polymorphic_fields_and_tags_are_described()
+    {
+        var document = await DocumentAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(["estimators", "seeds", "steps", "task"], Strings(schemas.GetProperty("SubmitComparisonRequest").GetProperty("required")).Order());
+        Assert.Equal(["distribution", "estimators", "logits", "objective"], Strings(schemas.GetProperty("DiagnosticsRequest").GetProperty("required")).Order());
+        Assert.Equal(["name", "scopes"], Strings(schemas.GetProperty("CreateKeyRequest").GetProperty("required")).Order());
+        // logits: a vector (Bernoulli, Poisson) or a matrix (categorical).
+        var logits = schemas.GetProperty("DiagnosticsRequest").GetProperty("properties").GetProperty("logits").GetProperty("oneOf");
+        Assert.Equal("number", logits[0].GetProperty("items").GetProperty("type").GetString());
+        Assert.Equal("number", logits[1].GetProperty("items").GetProperty("items").GetProperty("type").GetString());
+        // Responses always carry every field.
+        Assert.Contains("summary", Strings(schemas.GetProperty("ComparisonDetails").GetProperty("required")));
+
+        Assert.NotEmpty(document.GetProperty("servers")[0].GetProperty("url").GetString()!);
+        var tags = document.GetProperty("tags").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!, t => t.GetProperty("description").GetString()!);
+        Assert.Equal(["Catalogue", "Comparisons", "Diagnostics", "Keys", "Runs"], tags.Keys.Order());
+        Assert.All(tags.Values, description => Assert.True(description.Length > 20));
     }
 
     [Fact]

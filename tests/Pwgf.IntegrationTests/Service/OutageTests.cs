@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

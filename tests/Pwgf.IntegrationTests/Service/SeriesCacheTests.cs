@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.IntegrationTests.Support;
 using Pwgf.Training;

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Apis;
+using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;

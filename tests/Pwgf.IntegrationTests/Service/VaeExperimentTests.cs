@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 

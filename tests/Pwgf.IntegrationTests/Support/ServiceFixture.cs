@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Pwgf.Api.Contracts;
+using Pwgf.Api.Comparisons;
 using Pwgf.Api.Hosting;
+using Pwgf.Api.Runs;
+using Pwgf.Api.Series;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.LocalStack;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Pwgf.Api.Contracts;
-using Pwgf.Api.Validation;
+using Pwgf.Api.Catalog;
+using Pwgf.Api.Comparisons;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.Infrastructure;

@@ -1,5 +1,4 @@
-using Pwgf.Api.Contracts;
-using Pwgf.Api.Plots;
+using Pwgf.Api.Series;
 
 namespace Pwgf.UnitTests.Series;
 

@@ -1,4 +1,4 @@
-using Pwgf.Api.Apis;
+using Pwgf.Api.Comparisons;
 
 namespace Pwgf.UnitTests.Service;
 
