@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using Npgsql;
-using Pwgf.Api.Keys;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;
@@ -61,8 +59,8 @@ public sealed class ApiKeyTests(ServiceFixture service)
     public async Task A_revoked_key_stops_working_and_reads_stay_open()
     {
         string key = await CreateKeyAsync("short-lived", "submit");
-        var listed = await service.Client.GetFromJsonAsync<List<KeyDetails>>("/api/v1/keys", ServiceFixture.Json);
-        var id = listed!.Single(k => k.Name == "short-lived").Id;
+        var listed = await service.Api.ListKeysAsync();
+        var id = listed.Single(k => k.Name == "short-lived").Id;
         Assert.DoesNotContain(key, await service.Client.GetStringAsync("/api/v1/keys")); // secrets are never listed
 
         using var revoke = await service.Client.DeleteAsync($"/api/v1/keys/{id}");
@@ -109,9 +107,7 @@ public sealed class ApiKeyTests(ServiceFixture service)
 
     private async Task<string> CreateKeyAsync(string name, string scope)
     {
-        using var response = await service.Client.PostAsync("/api/v1/keys", ServiceFixture.Body($$"""{"name": "{{name}}", "scopes": ["{{scope}}"]}"""));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<CreatedKey>(ServiceFixture.Json))!.Key;
+        return (await service.Api.CreateKeyAsync(name, [scope])).Key;
     }
 
     private HttpClient ClientWith(string key)

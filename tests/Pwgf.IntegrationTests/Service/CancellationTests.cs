@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using Pwgf.Api.Comparisons;
-using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -15,17 +13,16 @@ public sealed class CancellationTests(ServiceFixture service)
     {
         // Four long runs on exactly one worker: one trains, three wait in the queue.
         await service.ResetAsync();
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "bernoulli-toy", "estimators": ["st", "reinforce-loo"], "seeds": [1, 2], "steps": 5000000, "evalEvery": 1000}
             """);
         ComparisonDetails comparison;
         try
         {
-            await WaitUntilAsync(async () => (await service.GetComparisonAsync(accepted.Id)).Runs.Any(r => r.Status == RunStatus.Running && r.Step > 0));
+            await WaitUntilAsync(async () => (await service.Api.GetComparisonAsync(accepted.Id)).Runs.Any(r => r.Status == RunStatus.Running && r.Step > 0));
 
-            using var response = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+            await service.Api.CancelComparisonAsync(accepted.Id); // insists on 202 Accepted
+            comparison = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         }
         finally
         {
@@ -39,21 +36,19 @@ public sealed class CancellationTests(ServiceFixture service)
         Assert.All(comparison.Runs.Where(r => r.Id != stopped.Id), run => Assert.Null(run.StartedAt)); // never started
 
         // The worker is free again.
-        var next = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20}""");
-        Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(next.Id, TimeSpan.FromMinutes(1))).Status);
+        var next = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20}""");
+        Assert.Equal(RunStatus.Succeeded, (await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(next.Id, ServiceFixture.Poll, limit))).Status);
     }
 
     [Fact]
     public async Task Cancelling_a_finished_run_changes_nothing_and_an_unknown_run_is_not_found()
     {
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [9], "steps": 10}""");
-        var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [9], "steps": 10}""");
+        var run = Assert.Single((await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs);
 
-        using var response = await service.Client.PostAsync($"/api/v1/runs/{run.Id}/cancel", null);
-        var after = await response.Content.ReadFromJsonAsync<RunDetails>(ServiceFixture.Json);
+        var after = await service.Api.CancelRunAsync(run.Id); // insists on 202 Accepted
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal((RunStatus.Succeeded, run.FinishedAt), (after!.Status, after.FinishedAt));
+        Assert.Equal((RunStatus.Succeeded, run.FinishedAt), (after.Status, after.FinishedAt));
         using var missing = await service.Client.PostAsync($"/api/v1/runs/{Guid.NewGuid()}/cancel", null);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var missingComparison = await service.Client.PostAsync($"/api/v1/comparisons/{Guid.NewGuid()}/cancel", null);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Pwgf.Api.Catalog;
 using Pwgf.IntegrationTests.Support;
@@ -12,7 +11,7 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     [Fact]
     public async Task The_estimator_catalogue_lists_parameters_defaults_and_distributions()
     {
-        var estimators = (await service.Client.GetFromJsonAsync<List<EstimatorDescription>>("/api/v1/estimators", ServiceFixture.Json))!;
+        var estimators = await service.Api.ListEstimatorsAsync();
 
         var loo = estimators.Single(e => e.Name == "reinforce-loo");
         var samples = Assert.Single(loo.Parameters);
@@ -24,7 +23,7 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     [Fact]
     public async Task The_task_catalogue_lists_options_metrics_and_usable_estimators()
     {
-        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+        var tasks = await service.Api.ListTasksAsync();
 
         var poisson = tasks.Single(t => t.Name == "poisson-toy");
         Assert.Equal("poisson", poisson.Distribution);
@@ -37,7 +36,7 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     [Fact]
     public async Task The_task_catalogue_defines_every_metric_of_every_task()
     {
-        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+        var tasks = await service.Api.ListTasksAsync();
 
         Assert.All(tasks, t => Assert.Equal(t.Metrics, t.MetricDefinitions.Select(d => d.Name)));
         var toy = tasks.Single(t => t.Name == "bernoulli-toy").MetricDefinitions;
@@ -57,7 +56,8 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
     [Fact]
     public async Task The_dataset_catalogue_says_what_this_machine_has()
     {
-        var datasets = (await service.Anonymous.GetFromJsonAsync<List<Pwgf.Training.Data.DatasetDescription>>("/api/v1/datasets", ServiceFixture.Json))!;
+        using var anonymous = service.ApiWithKey(null);
+        var datasets = await anonymous.ListDatasetsAsync();
 
         Assert.Equal(["fashion-mnist", "mnist", "idx", "synthetic"], datasets.Select(d => d.Name));
         Assert.True(datasets.Single(d => d.Name == "synthetic").Available);

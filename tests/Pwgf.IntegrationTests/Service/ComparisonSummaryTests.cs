@@ -13,12 +13,12 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
     {
         // E(z - t)^2 = lambda + (lambda - t)^2: pwgf heads for its minimum t - 1/4 = 2.35, ST for its fixed point
         // lambda = t, where the loss is t = 2.6.
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "taskOptions": {"dims": 6, "target": 2.6, "batchSize": 16},
              "estimators": ["st", "pwgf"], "seeds": [41, 42], "steps": 600,
              "optimizer": {"name": "adam", "learningRate": 0.03}, "evalEvery": 50}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
 
         // Estimators stay in request order; the rank says which did better.
@@ -41,7 +41,7 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
             var finals = new List<double>();
             foreach (var run in comparison.Runs.Where(r => r.Estimator == estimator.Estimator))
             {
-                finals.Add((await service.GetMetricAsync(run.Id, "loss", afterStep: 550)).Points.Single().Value);
+                finals.Add((await service.Api.GetRunMetricsAsync(run.Id, "loss", afterStep: 550)).Points.Single().Value);
             }
             Assert.Equal(finals.Average(), estimator.FinalScoreMean!.Value, 1e-12);
             Assert.Equal(Math.Abs(finals[0] - finals[1]) / 2, estimator.FinalScoreStandardError!.Value, 1e-12);
@@ -53,12 +53,12 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
     {
         // Three seeds each: ST ends at its fixed point (loss t = 2.6), pwgf and the exact gradient near the minimum
         // 2.35, so ST is resolved last while the order of the other two is a matter of seed noise at most.
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "taskOptions": {"dims": 6, "target": 2.6, "batchSize": 16},
              "estimators": ["pwgf", "st", "exact"], "seeds": [51, 52, 53], "steps": 600,
              "optimizer": {"name": "adam", "learningRate": 0.03}, "evalEvery": 100}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(4));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(4), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
 
         // Every pair once, in request order, on the score metric.
@@ -73,7 +73,7 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
             var values = new List<double>();
             foreach (var run in comparison.Runs.Where(r => r.Estimator == estimator))
             {
-                values.Add((await service.GetMetricAsync(run.Id, "loss", afterStep: 550)).Points.Single().Value);
+                values.Add((await service.Api.GetRunMetricsAsync(run.Id, "loss", afterStep: 550)).Points.Single().Value);
             }
             finals[estimator] = SeedSummary.Of(values);
         }

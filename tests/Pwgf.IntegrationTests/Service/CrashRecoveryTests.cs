@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Npgsql;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
@@ -22,15 +20,15 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         // One worker, killed below: its Hangfire server record outlives it, but its process is gone, so the
         // successor counts itself alone and takes every core, as the killed one did (the manifests must match).
         await service.ResetAsync();
-        var accepted = await service.SubmitAsync(Request);
+        var accepted = await service.Api.SubmitAsync(Request);
         // Past the second checkpoint (every 2000 steps in the fixture) and well before the end.
-        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500);
+        var running = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 4500, ServiceFixture.Poll, limit));
         Assert.True(running.Step < running.Steps, "the run finished before the worker could be killed; make it longer");
 
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) worker.Kill(); // SIGKILL, as in a crash
         service.StartWorkerWithScript();                                                // ./pwgf worker
 
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         var run = Assert.Single(comparison.Runs);
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(2, run.Attempts);
@@ -41,49 +39,49 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
 
         // Every evaluation step exactly once: no gaps, no duplicates (the crashed worker wrote up to its death,
         // the new one resumed from the checkpoint and rewrote the overlap idempotently).
-        var loss = await service.GetMetricAsync(run.Id, "loss");
+        var loss = await service.Api.GetRunMetricsAsync(run.Id, "loss");
         Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
 
         // Resuming restored parameters, optimiser moments and random streams: the curve is the undisturbed one.
-        var again = await service.SubmitAsync(Request);
-        var undisturbed = Assert.Single((await service.WaitForFinalAsync(again.Id, TimeSpan.FromMinutes(3))).Runs);
+        var again = await service.Api.SubmitAsync(Request);
+        var undisturbed = Assert.Single((await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(again.Id, ServiceFixture.Poll, limit))).Runs);
         Assert.Equal(1, undisturbed.Attempts);
-        Assert.Equal((await service.GetMetricAsync(undisturbed.Id, "loss")).Points, loss.Points);
-        Assert.Equal((await service.GetMetricAsync(undisturbed.Id, "grad_log_variance")).Points,
-            (await service.GetMetricAsync(run.Id, "grad_log_variance")).Points);
+        Assert.Equal((await service.Api.GetRunMetricsAsync(undisturbed.Id, "loss")).Points, loss.Points);
+        Assert.Equal((await service.Api.GetRunMetricsAsync(undisturbed.Id, "grad_log_variance")).Points,
+            (await service.Api.GetRunMetricsAsync(run.Id, "grad_log_variance")).Points);
     }
 
     [Fact]
     public async Task A_worker_stopped_with_sigterm_checkpoints_and_hands_the_run_back()
     {
-        var accepted = await service.SubmitAsync(Request.Replace("[77]", "[78]"));
-        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        var accepted = await service.Api.SubmitAsync(Request.Replace("[77]", "[78]"));
+        var running = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500, ServiceFixture.Poll, limit));
         Assert.True(running.Step < running.Steps);
 
         // Every worker stops gracefully; none is left to take the run until a new one starts.
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
-        var handedBack = (await service.GetComparisonAsync(accepted.Id)).Runs.Single();
+        var handedBack = (await service.Api.GetComparisonAsync(accepted.Id)).Runs.Single();
         Assert.Equal(RunStatus.Queued, handedBack.Status);
         Assert.True(handedBack.Step >= running.Step, "progress up to the stop was kept");
 
         var successor = service.StartWorker();
-        var run = (await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3))).Runs.Single();
+        var run = (await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs.Single();
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(2, run.Attempts);
         // The stop saved a checkpoint at the last completed step, and the successor resumed exactly there.
         Assert.Contains($"from step {handedBack.Step}", successor.Output);
-        var loss = await service.GetMetricAsync(run.Id, "loss");
+        var loss = await service.Api.GetRunMetricsAsync(run.Id, "loss");
         Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
     }
 
     [Fact]
     public async Task A_checkpoint_in_another_format_fails_the_run_with_a_message_instead_of_resuming_from_it()
     {
-        var accepted = await service.SubmitAsync(Request.Replace("[77]", "[79]"));
-        var running = await service.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500);
+        var accepted = await service.Api.SubmitAsync(Request.Replace("[77]", "[79]"));
+        var running = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(accepted.Id, r => r.Status == RunStatus.Running && r.Step >= 500, ServiceFixture.Poll, limit));
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
-        var handedBack = (await service.GetComparisonAsync(accepted.Id)).Runs.Single();
+        var handedBack = (await service.Api.GetComparisonAsync(accepted.Id)).Runs.Single();
         Assert.Equal(RunStatus.Queued, handedBack.Status);
 
         // What an older worker left behind: the same state without the format header.
@@ -97,7 +95,7 @@ public sealed class CrashRecoveryTests(ServiceFixture service)
         }
 
         service.StartWorker();
-        var run = (await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3))).Runs.Single();
+        var run = (await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs.Single();
 
         Assert.Equal(RunStatus.Failed, run.Status);
         Assert.Contains("checkpoint cannot be resumed", run.Error);

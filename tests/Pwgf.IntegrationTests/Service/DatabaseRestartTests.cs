@@ -11,7 +11,7 @@ public sealed class DatabaseRestartTests(ServiceFixture service)
     [Fact]
     public async Task A_run_survives_a_postgresql_restart_in_the_middle()
     {
-        var id = (await service.SubmitAsync("""
+        var id = (await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [31], "steps": 30000, "evalEvery": 200}
             """)).Id;
         var before = (await PollAsync(id, c => c.Runs[0].Status == RunStatus.Running && c.Runs[0].Step >= 2500)).Runs[0];
@@ -22,7 +22,7 @@ public sealed class DatabaseRestartTests(ServiceFixture service)
         var comparison = await PollAsync(id, c => c.Runs[0].Status.IsFinal());
         var run = comparison.Runs[0];
         Assert.True(run.Status == RunStatus.Succeeded, $"{run.Status}: {run.Error}\n{service.Logs}");
-        var loss = await service.GetMetricAsync(run.Id, "loss");
+        var loss = await service.Api.GetRunMetricsAsync(run.Id, "loss");
         Assert.Equal(Enumerable.Range(0, 151).Select(i => i * 200), loss.Points.Select(p => p.Step));
     }
 
@@ -34,7 +34,7 @@ public sealed class DatabaseRestartTests(ServiceFixture service)
         {
             try
             {
-                var comparison = await service.GetComparisonAsync(id);
+                var comparison = await service.Api.GetComparisonAsync(id);
                 if (condition(comparison) || comparison.Runs.All(r => r.Status.IsFinal())) return comparison;
             }
             catch (HttpRequestException)

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pwgf.Api.Diagnostics;
+using Pwgf.Client;
 using Pwgf.Estimators;
 using Pwgf.Estimators.Families;
 using Pwgf.IntegrationTests.Support;
@@ -307,7 +307,7 @@ public sealed class DiagnosticsApiTests(ServiceFixture service)
     private async Task<DiagnosticsResponse> AuditAsync(string json)
     {
         string body = await PostForBodyAsync(json);
-        return JsonSerializer.Deserialize<DiagnosticsResponse>(body, ServiceFixture.Json)!;
+        return JsonSerializer.Deserialize<DiagnosticsResponse>(body, PwgfClient.Json)!;
     }
 
     private async Task<string> PostForBodyAsync(string json)

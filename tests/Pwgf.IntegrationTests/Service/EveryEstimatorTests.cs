@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Catalog;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -21,11 +19,11 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [InlineData("poisson-toy", "nvil leg st-eat")]
     public async Task Every_estimator_the_catalogue_lists_for_a_toy_task_trains_to_completion(string task, string added)
     {
-        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+        var tasks = await service.Api.ListTasksAsync();
         var estimators = tasks.Single(t => t.Name == task).Estimators;
         Assert.Superset(added.Split(' ').ToHashSet(), estimators.ToHashSet());
 
-        var accepted = await service.SubmitAsync(JsonSerializer.Serialize(new
+        var accepted = await service.Api.SubmitAsync(JsonSerializer.Serialize(new
         {
             task,
             estimators,
@@ -33,14 +31,14 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
             steps = 30,
             evalEvery = 10,
         }));
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
 
         Assert.True(comparison.Status == RunStatus.Succeeded,
             string.Join("; ", comparison.Runs.Where(r => r.Status != RunStatus.Succeeded).Select(r => $"{r.Estimator}: {r.Error}")));
         Assert.Equal(estimators.Count, comparison.Runs.Count);
         foreach (var run in comparison.Runs)
         {
-            var loss = await service.GetMetricAsync(run.Id, "loss");
+            var loss = await service.Api.GetRunMetricsAsync(run.Id, "loss");
             Assert.Equal([0, 10, 20, 30], loss.Points.Select(p => p.Step));
             Assert.All(loss.Points, p => Assert.True(double.IsFinite(p.Value), $"{run.Estimator}: loss {p.Value}"));
         }
@@ -53,20 +51,20 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [InlineData("poisson-vae", """["nvil", "leg", "st-eat"]""", "")]
     public async Task The_estimators_added_for_issue_17_train_each_vae_task_that_accepts_them(string task, string estimators, string options)
     {
-        var accepted = await service.SubmitAsync($$$"""
+        var accepted = await service.Api.SubmitAsync($$$"""
             {"task": "{{{task}}}",
              "taskOptions": {"dataset": "synthetic", "latentDims": 6, "batchSize": 8, "importanceSamples": 5, "evalImages": 20{{{options}}}},
              "estimators": {{{estimators}}}, "seeds": [2], "steps": 20, "evalEvery": 10}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(4));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(4), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
 
         Assert.True(comparison.Status == RunStatus.Succeeded,
             string.Join("; ", comparison.Runs.Where(r => r.Status != RunStatus.Succeeded).Select(r => $"{r.Estimator}: {r.Error}")));
         Assert.Equal(JsonSerializer.Deserialize<string[]>(estimators)!.Order(), comparison.Runs.Select(r => r.Estimator).Order());
         foreach (var run in comparison.Runs)
         {
-            var bound = await service.GetMetricAsync(run.Id, "test_neg_log_likelihood");
-            var elbo = await service.GetMetricAsync(run.Id, "train_neg_elbo");
+            var bound = await service.Api.GetRunMetricsAsync(run.Id, "test_neg_log_likelihood");
+            var elbo = await service.Api.GetRunMetricsAsync(run.Id, "train_neg_elbo");
             Assert.Equal([0, 10, 20], bound.Points.Select(p => p.Step));
             Assert.All(bound.Points.Concat(elbo.Points), p => Assert.True(double.IsFinite(p.Value), $"{run.Estimator}: {p.Value} at {p.Step}"));
         }
@@ -75,21 +73,21 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [Fact]
     public async Task A_categorical_toy_with_a_cost_vector_moves_its_mass_to_the_cheapest_class()
     {
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "categorical-toy", "taskOptions": {"dims": 2, "classes": 4, "costs": [3, 0.5, 2, 1], "batchSize": 8},
              "estimators": ["exact", "reinforce-loo"], "seeds": [4], "steps": 400,
              "optimizer": {"name": "adam", "learningRate": 0.1}, "evalEvery": 100}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
 
         foreach (var run in comparison.Runs)
         {
             // The loss starts at the mean cost 1.625 and approaches the cheapest, 0.5 (expected class index 1).
-            var loss = await service.GetMetricAsync(run.Id, "loss");
+            var loss = await service.Api.GetRunMetricsAsync(run.Id, "loss");
             Assert.Equal(1.625, loss.Points[0].Value, 1e-12);
             Assert.InRange(loss.Points[^1].Value, 0.5, 0.6);
-            var classIndex = await service.GetMetricAsync(run.Id, "parameter_mean");
+            var classIndex = await service.Api.GetRunMetricsAsync(run.Id, "parameter_mean");
             Assert.InRange(classIndex.Points[^1].Value, 0.9, 1.2);
         }
     }

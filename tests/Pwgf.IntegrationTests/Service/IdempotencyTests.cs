@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Npgsql;
 using Pwgf.Api.Comparisons;
 using Pwgf.Api.Runs;
+using Pwgf.Client;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;
@@ -22,8 +23,8 @@ public sealed class IdempotencyTests(ServiceFixture service)
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
-        var id = (await first.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
-        Assert.Equal(id, (await second.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id);
+        var id = (await first.Content.ReadFromJsonAsync<ComparisonAccepted>(PwgfClient.Json))!.Id;
+        Assert.Equal(id, (await second.Content.ReadFromJsonAsync<ComparisonAccepted>(PwgfClient.Json))!.Id);
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.Equal(1, await CountAsync(key));
     }
@@ -52,7 +53,7 @@ public sealed class IdempotencyTests(ServiceFixture service)
         var ids = new HashSet<Guid>();
         foreach (var response in responses.Where(r => r.StatusCode == HttpStatusCode.Accepted))
         {
-            ids.Add((await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id);
+            ids.Add((await response.Content.ReadFromJsonAsync<ComparisonAccepted>(PwgfClient.Json))!.Id);
         }
         Assert.Single(ids);
         Assert.Equal(1, await CountAsync(key));
@@ -74,8 +75,8 @@ public sealed class IdempotencyTests(ServiceFixture service)
     private async Task<RunDetails> SubmitAndGetAsync(string json)
     {
         using var response = await PostAsync(json, null);
-        var id = (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
-        return Assert.Single((await service.GetComparisonAsync(id)).Runs);
+        var id = (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(PwgfClient.Json))!.Id;
+        return Assert.Single((await service.Api.GetComparisonAsync(id)).Runs);
     }
 
     private Task<HttpResponseMessage> PostAsync(string json, string? key)

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -22,10 +20,9 @@ public sealed class ObservabilityTests(ServiceFixture service)
     public async Task Workers_export_training_throughput_and_metric_write_latency_and_the_api_exports_runs_by_state()
     {
         await service.ResetAsync(); // exactly one worker, which serves its metrics
-        using var submitted = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body(
-            """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [41], "steps": 400, "evalEvery": 50}"""));
-        var id = (await submitted.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!.Id;
-        Assert.Equal(RunStatus.Succeeded, (await service.WaitForFinalAsync(id, TimeSpan.FromMinutes(1))).Status);
+        var id = (await service.Api.SubmitAsync(
+            """{"task": "bernoulli-toy", "estimators": ["st"], "seeds": [41], "steps": 400, "evalEvery": 50}""")).Id;
+        Assert.Equal(RunStatus.Succeeded, (await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(id, ServiceFixture.Poll, limit))).Status);
 
         using var plain = new HttpClient();
         string worker = await plain.GetStringAsync($"http://127.0.0.1:{Assert.Single(service.WorkerMetricsPorts)}/metrics");

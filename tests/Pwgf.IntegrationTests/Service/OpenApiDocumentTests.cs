@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Pwgf.Api.Keys;
+using Pwgf.Client;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;
@@ -127,15 +128,14 @@ public sealed class OpenApiDocumentTests(ServiceFixture service)
         var keys = Examples(Operation(document, "CreateKey"));
         Assert.NotEmpty(keys);
 
-        var datasets = await service.Client.GetFromJsonAsync<List<Pwgf.Training.Data.DatasetDescription>>("/api/v1/datasets", ServiceFixture.Json);
-        bool fashionHere = datasets!.Single(d => d.Name == "fashion-mnist").Available;
+        var datasets = await service.Api.ListDatasetsAsync();
+        bool fashionHere = datasets.Single(d => d.Name == "fashion-mnist").Available;
         foreach (var (name, body) in comparisons)
         {
             if (name == "bernoulli-vae" && !fashionHere) continue; // refused here for the dataset alone, as documented
-            var accepted = await service.SubmitAsync(body.GetRawText());
+            var accepted = await service.Api.SubmitAsync(body.GetRawText());
             // Only the acceptance matters here; nothing needs to train.
-            using var cancelled = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
-            Assert.Equal(HttpStatusCode.Accepted, cancelled.StatusCode);
+            await service.Api.CancelComparisonAsync(accepted.Id); // insists on 202 Accepted
         }
         foreach (var (name, body) in audits)
         {
@@ -146,7 +146,7 @@ public sealed class OpenApiDocumentTests(ServiceFixture service)
         {
             using var response = await service.Client.PostAsync("/api/v1/keys", ServiceFixture.Body(body.GetRawText()));
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"{name}: {await response.Content.ReadAsStringAsync()}");
-            var created = await response.Content.ReadFromJsonAsync<CreatedKey>(ServiceFixture.Json);
+            var created = await response.Content.ReadFromJsonAsync<CreatedKey>(PwgfClient.Json);
             using var revoked = await service.Client.DeleteAsync($"/api/v1/keys/{created!.Id}");
             Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Npgsql;
 using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
@@ -19,7 +17,7 @@ public sealed class OutageTests(ServiceFixture service)
         // one Hangfire's storage uses), then cancelled.
         await service.ResetAsync();
         service.StartWorker();
-        var id = (await service.SubmitAsync("""
+        var id = (await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["reinforce-loo"], "seeds": [32], "steps": 5000000, "evalEvery": 250}
             """)).Id;
         try
@@ -30,7 +28,7 @@ public sealed class OutageTests(ServiceFixture service)
         {
             await service.CancelAsync(id);
         }
-        var run = (await service.GetComparisonAsync(id)).Runs[0];
+        var run = (await service.Api.GetComparisonAsync(id)).Runs[0];
 
         Assert.Equal(RunStatus.Cancelled, run.Status);
         Assert.Equal(1, run.Attempts);
@@ -43,7 +41,7 @@ public sealed class OutageTests(ServiceFixture service)
         // What a job that failed before it could start its run leaves (the database was unreachable as it began):
         // the run Queued, its job Failed. Set up with no worker running, then one worker is started.
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 50}""");
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 50}""");
         await using (var connection = new NpgsqlConnection(service.ConnectionString))
         {
             await connection.OpenAsync();
@@ -59,7 +57,7 @@ public sealed class OutageTests(ServiceFixture service)
         }
 
         var successor = service.StartWorker();
-        var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
+        var run = Assert.Single((await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(1, run.Attempts);

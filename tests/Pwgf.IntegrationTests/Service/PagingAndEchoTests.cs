@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Pwgf.Api.Comparisons;
 using Pwgf.Infrastructure.Entities;
@@ -37,13 +36,13 @@ public sealed class PagingAndEchoTests(ServiceFixture service)
     [Fact]
     public async Task The_last_addressable_page_is_empty_and_small_pages_still_mean_the_first()
     {
-        var last = await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>($"/api/v1/comparisons?page={ComparisonsApi.MaxPage}&pageSize=100", ServiceFixture.Json);
-        Assert.Empty(last!.Items);
+        var last = await service.Api.ListComparisonsAsync(ComparisonsApi.MaxPage, 100);
+        Assert.Empty(last.Items);
         Assert.Equal(ComparisonsApi.MaxPage, last.Page);
 
         // Documented since the first release: page counts from 1, pageSize is clamped.
-        var first = await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>("/api/v1/comparisons?page=0&pageSize=1000", ServiceFixture.Json);
-        Assert.Equal((1, 100), (first!.Page, first.PageSize));
+        var first = await service.Api.ListComparisonsAsync(0, 1000);
+        Assert.Equal((1, 100), (first.Page, first.PageSize));
     }
 
     public static TheoryData<string, string> QuotedNames => new()
@@ -72,8 +71,8 @@ public sealed class PagingAndEchoTests(ServiceFixture service)
     [Fact]
     public async Task Unknown_metric_names_and_unparsable_query_values_are_not_echoed_in_full()
     {
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 10}""");
-        var run = await service.WaitForRunAsync(accepted.Id, r => r.Status.IsFinal());
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 10}""");
+        var run = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(accepted.Id, r => r.Status.IsFinal(), ServiceFixture.Poll, limit));
 
         foreach (string path in new[]
         {

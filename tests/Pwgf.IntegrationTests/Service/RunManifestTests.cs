@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
@@ -52,7 +50,7 @@ public sealed class RunManifestTests(ServiceFixture service)
 
         // Exactly one worker on the machine, so the run starts with every core.
         await service.ResetAsync();
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [33], "steps": 5000000, "evalEvery": 1000}
             """);
         try
@@ -67,14 +65,14 @@ public sealed class RunManifestTests(ServiceFixture service)
 
     private async Task AssertTheManifestTellsOfTheNewShareAsync(Guid comparisonId)
     {
-        var started = await service.WaitForRunAsync(comparisonId, r => r.Status == RunStatus.Running && r.Manifest is not null);
+        var started = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(comparisonId, r => r.Status == RunStatus.Running && r.Manifest is not null, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Running, started.Status);
         Assert.Equal(Environment.ProcessorCount, started.Manifest!.TorchThreads);
         Assert.Null(started.Manifest.ThreadsChangedAfterStep);
 
         // A second worker: the training one halves its threads within the 5 s refresh and says so in the manifest.
         service.StartWorker();
-        var changed = await service.WaitForRunAsync(comparisonId, r => r.Manifest?.ThreadsChangedAfterStep is not null);
+        var changed = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForRunAsync(comparisonId, r => r.Manifest?.ThreadsChangedAfterStep is not null, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Running, changed.Status);
         Assert.InRange(changed.Manifest!.ThreadsChangedAfterStep!.Value, started.Step, changed.Step);
         Assert.Equal(started.Manifest with { ThreadsChangedAfterStep = changed.Manifest.ThreadsChangedAfterStep }, changed.Manifest);
@@ -84,26 +82,25 @@ public sealed class RunManifestTests(ServiceFixture service)
     /// <summary>Trains a one-run toy comparison to success and returns the run as the API reports it.</summary>
     private async Task<RunDetails> TrainToyRunAsync(int seed)
     {
-        var accepted = await service.SubmitAsync($$"""
+        var accepted = await service.Api.SubmitAsync($$"""
             {"task": "poisson-toy", "taskOptions": {"dims": 2, "target": 2.5, "batchSize": 8},
              "estimators": ["pwgf"], "seeds": [{{seed}}], "steps": 40, "evalEvery": 10}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         var listed = Assert.Single(comparison.Runs);
         Assert.Equal(RunStatus.Succeeded, listed.Status);
-        return (await service.Client.GetFromJsonAsync<RunDetails>($"/api/v1/runs/{listed.Id}", ServiceFixture.Json))!;
+        return await service.Api.GetRunAsync(listed.Id);
     }
 
     [Fact]
     public async Task A_queued_run_has_no_manifest_yet()
     {
         // A run cancelled before any worker picks it up was never started, so nothing trained it.
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "estimators": ["st"], "seeds": [1, 2, 3, 4, 5, 6, 7, 8], "steps": 2000, "evalEvery": 1000}
             """);
-        using var cancel = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
-        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+        await service.Api.CancelComparisonAsync(accepted.Id); // insists on 202 Accepted
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
 
         var neverStarted = comparison.Runs.Where(r => r.Attempts == 0).ToList();
         Assert.NotEmpty(neverStarted);

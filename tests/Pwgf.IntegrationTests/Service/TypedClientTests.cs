@@ -17,7 +17,7 @@ public sealed class TypedClientTests(ServiceFixture service)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
-    private PwgfClient Client() => new(service.Client);
+    private PwgfClient Client() => service.ApiWithKey(service.AdminKey);
 
     [Fact]
     public async Task A_comparison_goes_from_submission_to_its_series_summary_and_plot()
@@ -91,6 +91,11 @@ public sealed class TypedClientTests(ServiceFixture service)
 
         var created = await client.CreateKeyAsync("typed client", [Scopes.Submit]);
         Assert.Contains(await client.ListKeysAsync(), k => k.Id == created.Id && k.RevokedAt is null);
+        using (var submitter = service.ApiWithKey(created.Key))
+        {
+            var refused = await Assert.ThrowsAsync<PwgfApiException>(() => submitter.ListKeysAsync());
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        }
         await client.RevokeKeyAsync(created.Id);
         Assert.Contains(await client.ListKeysAsync(), k => k.Id == created.Id && k.RevokedAt is not null);
     }

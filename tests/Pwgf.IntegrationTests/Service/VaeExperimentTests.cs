@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pwgf.Api.Catalog;
-using Pwgf.Api.Comparisons;
+using Pwgf.Client;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -33,29 +32,30 @@ public sealed class VaeExperimentTests(ServiceFixture service)
     [MemberData(nameof(Tasks))]
     public async Task A_tiny_vae_trains_through_the_service_its_bounds_fall_and_a_repeat_reproduces_it(string task, string estimators, string options)
     {
-        var first = await service.WaitForFinalAsync((await service.SubmitAsync(Request(task, estimators, options))).Id, RunTimeout);
+        var firstId = (await service.Api.SubmitAsync(Request(task, estimators, options))).Id;
+        var first = await service.WithinAsync(RunTimeout, limit => service.Api.WaitForFinalAsync(firstId, ServiceFixture.Poll, limit));
         Assert.True(first.Status == RunStatus.Succeeded, service.Logs);
 
         foreach (var run in first.Runs)
         {
-            var test = await service.GetMetricAsync(run.Id, "test_neg_log_likelihood");
-            var valid = await service.GetMetricAsync(run.Id, "valid_neg_log_likelihood");
-            var elbo = await service.GetMetricAsync(run.Id, "train_neg_elbo");
+            var test = await service.Api.GetRunMetricsAsync(run.Id, "test_neg_log_likelihood");
+            var valid = await service.Api.GetRunMetricsAsync(run.Id, "valid_neg_log_likelihood");
+            var elbo = await service.Api.GetRunMetricsAsync(run.Id, "train_neg_elbo");
             Assert.Equal([0, 80, 160, 240], test.Points.Select(p => p.Step));
             Assert.Equal([0, 80, 160, 240], valid.Points.Select(p => p.Step));
             Assert.Equal([80, 160, 240], elbo.Points.Select(p => p.Step));
             Assert.True(test.Points[^1].Value < test.Points[0].Value - 10, $"{run.Estimator}: test bound {test.Points[0].Value} -> {test.Points[^1].Value}");
             Assert.True(elbo.Points[^1].Value < elbo.Points[0].Value, $"{run.Estimator}: -ELBO {elbo.Points[0].Value} -> {elbo.Points[^1].Value}");
-            Assert.Single((await service.GetMetricAsync(run.Id, "encoder_grad_variance")).Points, p => p.Step == 240);
-            Assert.All((await service.GetMetricAsync(run.Id, "steps_per_second")).Points, p => Assert.True(p.Value > 0));
+            Assert.Single((await service.Api.GetRunMetricsAsync(run.Id, "encoder_grad_variance")).Points, p => p.Step == 240);
+            Assert.All((await service.Api.GetRunMetricsAsync(run.Id, "steps_per_second")).Points, p => Assert.True(p.Value > 0));
         }
 
         // The summary scores the final test bound and the test bound at each run's best validation step.
         foreach (var summary in first.Summary)
         {
             var run = first.Runs.Single(r => r.Estimator == summary.Estimator);
-            var test = await service.GetMetricAsync(run.Id, "test_neg_log_likelihood");
-            var valid = await service.GetMetricAsync(run.Id, "valid_neg_log_likelihood");
+            var test = await service.Api.GetRunMetricsAsync(run.Id, "test_neg_log_likelihood");
+            var valid = await service.Api.GetRunMetricsAsync(run.Id, "valid_neg_log_likelihood");
             int best = valid.Points.MinBy(p => p.Value)!.Step;
             Assert.Equal(("test_neg_log_likelihood", test.Points[^1].Value), (summary.Metric, summary.FinalScoreMean));
             Assert.NotNull(summary.Rank);
@@ -64,14 +64,15 @@ public sealed class VaeExperimentTests(ServiceFixture service)
         }
 
         // The same request again: every metric but the wall-clock speed is identical, bit for bit.
-        var second = await service.WaitForFinalAsync((await service.SubmitAsync(Request(task, estimators, options))).Id, RunTimeout);
+        var secondId = (await service.Api.SubmitAsync(Request(task, estimators, options))).Id;
+        var second = await service.WithinAsync(RunTimeout, limit => service.Api.WaitForFinalAsync(secondId, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, second.Status);
         foreach (var (a, b) in first.Runs.Zip(second.Runs))
         {
             Assert.Equal(a.ConfigHash, b.ConfigHash);
             foreach (string metric in new[] { "train_neg_elbo", "valid_neg_log_likelihood", "test_neg_log_likelihood", "encoder_grad_variance" })
             {
-                var (x, y) = (await service.GetMetricAsync(a.Id, metric), await service.GetMetricAsync(b.Id, metric));
+                var (x, y) = (await service.Api.GetRunMetricsAsync(a.Id, metric), await service.Api.GetRunMetricsAsync(b.Id, metric));
                 Assert.Equal(x.Points, y.Points);
             }
         }
@@ -80,7 +81,7 @@ public sealed class VaeExperimentTests(ServiceFixture service)
     [Fact]
     public async Task The_task_catalogue_offers_datasets_and_architectures_as_choices_with_the_vae_learning_rate()
     {
-        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+        var tasks = await service.Api.ListTasksAsync();
         var vae = tasks.Single(t => t.Name == "bernoulli-vae");
 
         var dataset = vae.Options.Single(o => o.Name == "dataset");
@@ -104,15 +105,15 @@ public sealed class VaeExperimentTests(ServiceFixture service)
     [InlineData("""{"importanceSamples": 0}""", "taskOptions.importanceSamples", "between 1 and 1000")]
     public async Task Bad_vae_options_are_refused_by_field_and_create_nothing(string options, string field, string message)
     {
-        int before = (await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>("/api/v1/comparisons", ServiceFixture.Json))!.Total;
+        int before = (await service.Api.ListComparisonsAsync()).Total;
         using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body($$"""
             {"task": "bernoulli-vae", "taskOptions": {{options}}, "estimators": ["st"], "seeds": [1], "steps": 10}
             """));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetailsDto>(ServiceFixture.Json))!;
+        var problem = (await response.Content.ReadFromJsonAsync<ValidationProblemDetailsDto>(PwgfClient.Json))!;
         Assert.Contains(problem.Errors[field], m => m.Contains(message, StringComparison.Ordinal));
-        Assert.Equal(before, (await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>("/api/v1/comparisons", ServiceFixture.Json))!.Total);
+        Assert.Equal(before, (await service.Api.ListComparisonsAsync()).Total);
     }
 
     private sealed record ValidationProblemDetailsDto(string Title, int Status, Dictionary<string, string[]> Errors);

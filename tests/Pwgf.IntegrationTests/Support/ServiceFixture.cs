@@ -1,13 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
-using Pwgf.Api.Comparisons;
-using Pwgf.Api.Hosting;
-using Pwgf.Api.Runs;
-using Pwgf.Api.Series;
-using Pwgf.Infrastructure.Entities;
+using Pwgf.Client;
 using Pwgf.LocalStack;
 
 namespace Pwgf.IntegrationTests.Support;
@@ -23,25 +16,36 @@ public sealed class ServiceFixture : IAsyncLifetime
     /// <summary>Hangfire's invisibility timeout in this fixture: short, so a run easily outlasts it.</summary>
     public static readonly TimeSpan InvisibilityTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(45);
 
     /// <summary>Bounds start-up only against a hang: on a machine shared by several builds it can take minutes.</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    public static JsonSerializerOptions Json { get; } = CreateJsonOptions();
+    /// <summary>How often the tests poll the service while they wait for a state.</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     private readonly List<ServiceProcess> _workers = [];
     private readonly Dictionary<ServiceProcess, int> _metricsPorts = [];
     private ServiceStack? _stack;
+    private PwgfClient? _api;
 
     public string ConnectionString { get; private set; } = "";
 
-    /// <summary>The installation's admin key; <see cref="Client"/> sends it with every request.</summary>
+    /// <summary>The installation's admin key; <see cref="Api"/> and <see cref="Client"/> send it with every request.</summary>
     public string AdminKey { get; } = Pwgf.Infrastructure.Entities.ApiKey.NewSecret();
 
+    /// <summary>The typed client of the API (shared/Pwgf.Client), sending the admin key: how tests call the service.</summary>
+    public PwgfClient Api => _api ?? throw new InvalidOperationException("The service has not started yet.");
+
+    /// <summary>
+    /// Plain HTTP with the admin key, for tests of the HTTP itself: hostile bodies, headers, status codes, ETags, and
+    /// routes outside the API (health, Swagger, Hangfire).
+    /// </summary>
     public HttpClient Client { get; private set; } = new();
 
-    /// <summary>A client that sends no key.</summary>
+    /// <summary>Plain HTTP that sends no key.</summary>
     public HttpClient Anonymous { get; private set; } = new();
     public Uri BaseAddress => Client.BaseAddress!;
 
@@ -58,7 +62,8 @@ public sealed class ServiceFixture : IAsyncLifetime
         ConnectionString = await TestCluster.CreateDatabaseAsync("pwgf_e2e");
         _stack = await ServiceStack.StartAsync(Settings(), workers: 0);
         Client = NewClient(_stack.BaseAddress);
-        Anonymous = new HttpClient { BaseAddress = _stack.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        _api = new PwgfClient(Client);
+        Anonymous = new HttpClient { BaseAddress = _stack.BaseAddress, Timeout = RequestTimeout };
         StartWorker();
     }
 
@@ -94,11 +99,14 @@ public sealed class ServiceFixture : IAsyncLifetime
         StartWorker();
     }
 
+    /// <summary>A typed client of the service that sends <paramref name="key"/>, or no key when it is null; the caller disposes it.</summary>
+    public PwgfClient ApiWithKey(string? key) => new(BaseAddress, key, RequestTimeout);
+
     /// <summary>Cancels a comparison and waits until every run is final; for `finally` blocks of tests with long runs.</summary>
     public async Task CancelAsync(Guid comparisonId)
     {
-        using var response = await Client.PostAsync($"/api/v1/comparisons/{comparisonId}/cancel", null);
-        await WaitForFinalAsync(comparisonId, TimeSpan.FromMinutes(2));
+        await Api.CancelComparisonAsync(comparisonId);
+        await WithinAsync(TimeSpan.FromMinutes(2), limit => Api.WaitForFinalAsync(comparisonId, Poll, limit));
     }
 
     /// <summary>Waits until the Hangfire server of every live worker this fixture started itself is registered.</summary>
@@ -127,53 +135,26 @@ public sealed class ServiceFixture : IAsyncLifetime
         }
     }
 
-    public async Task<ComparisonDetails> GetComparisonAsync(Guid id) =>
-        (await Client.GetFromJsonAsync<ComparisonDetails>($"/api/v1/comparisons/{id}", Json))!;
-
-    /// <summary>Polls a one-run comparison until its run meets <paramref name="condition"/> or is final; returns the run.</summary>
-    public async Task<RunDetails> WaitForRunAsync(Guid comparisonId, Func<RunDetails, bool> condition)
+    /// <summary>
+    /// Awaits a wait of the typed client (<paramref name="wait"/> gets the token that bounds it); when
+    /// <paramref name="timeout"/> passes first, fails with what was awaited and the service logs, which a bare
+    /// cancellation would not show.
+    /// </summary>
+    public async Task<T> WithinAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> wait)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
+        using var limit = new CancellationTokenSource(timeout);
+        try
         {
-            var run = (await GetComparisonAsync(comparisonId)).Runs.Single();
-            if (condition(run) || run.Status.IsFinal()) return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run stuck at {run.Status} {run.Step}\n{Logs}");
-            await Task.Delay(50);
+            return await wait(limit.Token);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The wait did not end within {timeout}.\n{Logs}");
         }
     }
 
-    /// <summary>Polls until every run is final; fails with the service logs after the timeout.</summary>
-    public async Task<ComparisonDetails> WaitForFinalAsync(Guid id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var comparison = await GetComparisonAsync(id);
-            if (comparison.Runs.All(r => r.Status.IsFinal())) return comparison;
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Comparison {id} still {comparison.Status} after {timeout}.\n{Logs}");
-            }
-            await Task.Delay(250);
-        }
-    }
-
-    /// <summary>Submits a comparison with the admin key and insists on 202.</summary>
-    public async Task<ComparisonAccepted> SubmitAsync(string json)
-    {
-        using var response = await Client.PostAsync("/api/v1/comparisons", Body(json));
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(Json))!;
-    }
-
+    /// <summary>A JSON body for a request sent as plain HTTP (<see cref="Client"/>), exactly as written.</summary>
     public static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    public async Task<MetricSeries> GetMetricAsync(Guid runId, string name, int? afterStep = null)
-    {
-        string query = afterStep is null ? $"name={name}" : $"name={name}&afterStep={afterStep}";
-        return (await Client.GetFromJsonAsync<MetricSeries>($"/api/v1/runs/{runId}/metrics?{query}", Json))!;
-    }
 
     /// <summary>A second API process on the same database, with extra settings; the caller disposes it.</summary>
     public async Task<(ServiceProcess Process, HttpClient Client)> StartApiAsync(IReadOnlyDictionary<string, string> settings)
@@ -198,6 +179,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     {
         if (_stack is not null) await _stack.DisposeAsync();
         foreach (var worker in _workers) worker.Dispose();
+        _api?.Dispose();
         Client.Dispose();
         Anonymous.Dispose();
         if (ConnectionString.Length > 0) await TestCluster.DropDatabaseAsync(ConnectionString);
@@ -216,8 +198,8 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     private HttpClient NewClient(Uri address)
     {
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var client = new HttpClient { BaseAddress = address, Timeout = RequestTimeout };
+        client.DefaultRequestHeaders.Add(PwgfClient.ApiKeyHeader, AdminKey);
         return client;
     }
 
@@ -246,13 +228,6 @@ public sealed class ServiceFixture : IAsyncLifetime
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
     };
-
-    private static JsonSerializerOptions CreateJsonOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ApiDefaults.Configure(options);
-        return options;
-    }
 }
 
 /// <summary>The service tests: one <see cref="ServiceFixture"/>, tests one after another, beside the other collections.</summary>
