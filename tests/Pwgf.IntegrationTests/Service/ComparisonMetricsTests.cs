@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Pwgf.Api.Comparisons;
 using Pwgf.Api.Series;
@@ -19,11 +18,11 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
 
     private async Task<ComparisonDetails> FinishedComparisonAsync()
     {
-        var accepted = await service.SubmitAsync($$"""
+        var accepted = await service.Api.SubmitAsync($$"""
             {"task": "poisson-toy", "taskOptions": {"dims": 2, "batchSize": 4, "diagnosticSamples": 10},
              "estimators": ["st", "pwgf"], "seeds": [1, 2], "steps": {{Steps}}, "evalEvery": 1}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
         return comparison;
     }
@@ -33,19 +32,19 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
     {
         var comparison = await FinishedComparisonAsync();
 
-        var all = await GetAsync(comparison.Id, "name=loss");
+        var all = await service.Api.GetComparisonMetricsAsync(comparison.Id, "loss");
         Assert.Equal((comparison.Id, "loss"), (all.ComparisonId, all.Name));
         Assert.Equal(comparison.Runs.Select(r => (r.Id, r.Estimator, r.Seed)), all.Runs.Select(r => (r.RunId, r.Estimator, r.Seed)));
         foreach (var run in all.Runs)
         {
             // The same points the per-run endpoint gives.
-            Assert.Equal((await service.GetMetricAsync(run.RunId, "loss")).Points, run.Points);
+            Assert.Equal((await service.Api.GetRunMetricsAsync(run.RunId, "loss")).Points, run.Points);
             Assert.Equal(Enumerable.Range(0, Steps + 1), run.Points.Select(p => p.Step));
         }
 
-        var later = await GetAsync(comparison.Id, "name=loss&afterStep=150");
+        var later = await service.Api.GetComparisonMetricsAsync(comparison.Id, "loss", afterStep: 150);
         Assert.All(later.Runs, run => Assert.Equal(Enumerable.Range(151, Steps - 150), run.Points.Select(p => p.Step)));
-        var none = await GetAsync(comparison.Id, $"name=loss&afterStep={Steps}");
+        var none = await service.Api.GetComparisonMetricsAsync(comparison.Id, "loss", afterStep: Steps);
         Assert.All(none.Runs, run => Assert.Empty(run.Points));
     }
 
@@ -54,12 +53,11 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
     {
         var comparison = await FinishedComparisonAsync();
         var run = comparison.Runs[0];
-        var full = (await service.GetMetricAsync(run.Id, "loss")).Points;
+        var full = (await service.Api.GetRunMetricsAsync(run.Id, "loss")).Points;
 
         foreach (int maxPoints in new[] { 2, 3, 17, 50, 200 })
         {
-            var thinned = (await service.Client.GetFromJsonAsync<MetricSeries>(
-                $"/api/v1/runs/{run.Id}/metrics?name=loss&maxPoints={maxPoints}", ServiceFixture.Json))!.Points;
+            var thinned = (await service.Api.GetRunMetricsAsync(run.Id, "loss", maxPoints: maxPoints)).Points;
             Assert.InRange(thinned.Count, 2, maxPoints);
             // PostgreSQL thins long series itself; it keeps exactly the points the in-memory rule keeps.
             Assert.Equal(Pwgf.Api.Series.SeriesThinning.Thin(full, maxPoints), thinned);
@@ -71,21 +69,20 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
             var gaps = thinned.Zip(thinned.Skip(1), (a, b) => b.Step - a.Step).ToList();
             Assert.All(gaps, gap => Assert.InRange(gap, Math.Floor(spacing / 2), Math.Ceiling(spacing) + 1));
         }
-        Assert.Equal([0, Steps], (await service.Client.GetFromJsonAsync<MetricSeries>(
-            $"/api/v1/runs/{run.Id}/metrics?name=loss&maxPoints=2", ServiceFixture.Json))!.Points.Select(p => p.Step));
+        Assert.Equal([0, Steps], (await service.Api.GetRunMetricsAsync(run.Id, "loss", maxPoints: 2)).Points.Select(p => p.Step));
 
         // A series no longer than maxPoints comes back whole.
-        var whole = await service.Client.GetFromJsonAsync<MetricSeries>($"/api/v1/runs/{run.Id}/metrics?name=loss&maxPoints={Steps + 1}", ServiceFixture.Json);
-        Assert.Equal(full, whole!.Points);
+        var whole = await service.Api.GetRunMetricsAsync(run.Id, "loss", maxPoints: Steps + 1);
+        Assert.Equal(full, whole.Points);
 
         // Comparison-wide, every run keeps the same steps, so seeds can be averaged step by step.
-        var together = await GetAsync(comparison.Id, "name=loss&maxPoints=25");
+        var together = await service.Api.GetComparisonMetricsAsync(comparison.Id, "loss", maxPoints: 25);
         var steps = together.Runs[0].Points.Select(p => p.Step).ToList();
         Assert.InRange(steps.Count, 2, 25);
         Assert.Equal((0, Steps), (steps[0], steps[^1]));
         Assert.All(together.Runs, r => Assert.Equal(steps, r.Points.Select(p => p.Step)));
         var fullSeries = new List<IReadOnlyList<MetricPointDto>>();
-        foreach (var r in comparison.Runs) fullSeries.Add((await service.GetMetricAsync(r.Id, "loss")).Points);
+        foreach (var r in comparison.Runs) fullSeries.Add((await service.Api.GetRunMetricsAsync(r.Id, "loss")).Points);
         Assert.Equal(Pwgf.Api.Series.SeriesThinning.ThinTogether(fullSeries, 25), together.Runs.Select(r => r.Points));
     }
 
@@ -93,8 +90,8 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
     public async Task A_maxPoints_outside_2_to_10000_is_a_400_naming_the_field()
     {
         // Checked before anything is read, so the runs need not have trained.
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 1}""");
-        var run = Assert.Single((await service.GetComparisonAsync(accepted.Id)).Runs);
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 1}""");
+        var run = Assert.Single((await service.Api.GetComparisonAsync(accepted.Id)).Runs);
 
         foreach (string maxPoints in new[] { "0", "1", "-3", "10001" })
         {
@@ -152,9 +149,6 @@ public sealed class ComparisonMetricsTests(ServiceFixture service)
         using var other = await service.Client.GetAsync($"/api/v1/comparisons/{comparison.Id}/metrics?name=grad_cosine&maxPoints=41");
         Assert.NotEqual(tag, other.Headers.ETag!.ToString());
     }
-
-    private async Task<ComparisonMetricSeries> GetAsync(Guid id, string query) =>
-        (await service.Client.GetFromJsonAsync<ComparisonMetricSeries>($"/api/v1/comparisons/{id}/metrics?{query}", ServiceFixture.Json))!;
 
     private async Task<JsonElement> ValidationErrorsAsync(string url)
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Pwgf.Api.Comparisons;
 using Pwgf.Api.Runs;
 using Pwgf.Api.Series;
+using Pwgf.Client;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -23,7 +24,7 @@ public sealed class ConditionalGetTests(ServiceFixture service)
     [Fact]
     public async Task Comparison_and_run_details_answer_304_until_the_run_changes_then_200_with_a_new_tag()
     {
-        var accepted = await service.SubmitAsync(LongRun);
+        var accepted = await service.Api.SubmitAsync(LongRun);
         try
         {
             await AssertTagsFollowTheRunAsync(accepted.Id);
@@ -42,8 +43,8 @@ public sealed class ConditionalGetTests(ServiceFixture service)
         string runUrl = $"/api/v1/runs/{Assert.Single(comparison.Runs).Id}";
         var (_, runTag) = await GetTaggedAsync<RunDetails>(runUrl);
 
-        await service.Client.PostAsync($"{comparisonUrl}/cancel", null);
-        await service.WaitForFinalAsync(comparisonId, RunTimeout);
+        await service.Api.CancelComparisonAsync(comparisonId);
+        await service.WithinAsync(RunTimeout, limit => service.Api.WaitForFinalAsync(comparisonId, ServiceFixture.Poll, limit));
 
         // Cancelling rewrote the run row: the old tags no longer match.
         var (cancelled, newComparisonTag) = await GetTaggedAsync<ComparisonDetails>(comparisonUrl, comparisonTag);
@@ -64,7 +65,7 @@ public sealed class ConditionalGetTests(ServiceFixture service)
     [Fact]
     public async Task A_metric_series_keeps_its_tag_until_a_point_is_stored()
     {
-        var accepted = await service.SubmitAsync(LongRun);
+        var accepted = await service.Api.SubmitAsync(LongRun);
         try
         {
             await AssertTheSeriesTagFollowsItsPointsAsync(accepted.Id);
@@ -77,7 +78,7 @@ public sealed class ConditionalGetTests(ServiceFixture service)
 
     private async Task AssertTheSeriesTagFollowsItsPointsAsync(Guid comparisonId)
     {
-        var run = Assert.Single((await service.GetComparisonAsync(comparisonId)).Runs);
+        var run = Assert.Single((await service.Api.GetComparisonAsync(comparisonId)).Runs);
         string url = $"/api/v1/runs/{run.Id}/metrics?name=loss";
 
         // Wait for the first points, then poll with the tag until the series grows.
@@ -105,7 +106,7 @@ public sealed class ConditionalGetTests(ServiceFixture service)
                 continue;
             }
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            grown = await response.Content.ReadFromJsonAsync<MetricSeries>(ServiceFixture.Json);
+            grown = await response.Content.ReadFromJsonAsync<MetricSeries>(PwgfClient.Json);
             grownTag = response.Headers.ETag!.ToString();
         }
         Assert.NotNull(grown);
@@ -113,8 +114,8 @@ public sealed class ConditionalGetTests(ServiceFixture service)
         Assert.Equal(first.Points, grown.Points.Take(first.Points.Count));
         Assert.NotEqual(tag, grownTag);
 
-        await service.Client.PostAsync($"/api/v1/comparisons/{comparisonId}/cancel", null);
-        await service.WaitForFinalAsync(comparisonId, RunTimeout);
+        await service.Api.CancelComparisonAsync(comparisonId);
+        await service.WithinAsync(RunTimeout, limit => service.Api.WaitForFinalAsync(comparisonId, ServiceFixture.Poll, limit));
         var (_, finalTag) = await GetTaggedAsync<MetricSeries>(url);
         await AssertNotModifiedAsync(url, finalTag, finalTag);
 
@@ -133,7 +134,7 @@ public sealed class ConditionalGetTests(ServiceFixture service)
         Assert.NotNull(tag);
         Assert.True(tag.IsWeak, $"{url}: expected a weak tag, got {tag}");
         Assert.Equal(new CacheControlHeaderValue { NoCache = true, Private = true }, response.Headers.CacheControl);
-        return ((await response.Content.ReadFromJsonAsync<T>(ServiceFixture.Json))!, tag.ToString());
+        return ((await response.Content.ReadFromJsonAsync<T>(PwgfClient.Json))!, tag.ToString());
     }
 
     private async Task AssertNotModifiedAsync(string url, string ifNoneMatch, string expectedTag)

@@ -16,11 +16,11 @@ public sealed class PlotTests(ServiceFixture service)
     public async Task A_finished_comparison_is_drawn_as_a_png_of_the_requested_size()
     {
         // Two seeds, so there is a band; grad_log_variance goes on a log axis.
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "poisson-toy", "taskOptions": {"dims": 2, "diagnosticSamples": 50},
              "estimators": ["st", "pwgf"], "seeds": [1, 2], "steps": 200, "evalEvery": 10}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
 
         var (loss, tag) = await GetPngAsync($"/api/v1/comparisons/{accepted.Id}/plots/loss.png");
@@ -38,8 +38,8 @@ public sealed class PlotTests(ServiceFixture service)
     public async Task Unknown_comparisons_unknown_metrics_and_metrics_without_points_are_404_and_bad_sizes_400()
     {
         // The exact gradient has no variance, so its runs never record grad_log_variance.
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
-        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
+        await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         string plots = $"/api/v1/comparisons/{accepted.Id}/plots";
 
         await AssertProblemAsync($"/api/v1/comparisons/{Guid.NewGuid()}/plots/loss.png", HttpStatusCode.NotFound, "No such comparison.");
@@ -56,8 +56,8 @@ public sealed class PlotTests(ServiceFixture service)
     [Fact]
     public async Task Plots_and_comparison_metrics_need_a_key_where_reads_do()
     {
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
-        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
+        await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
 
         var (api, keyed) = await service.StartApiAsync(new Dictionary<string, string> { ["Api__RequireKeyForReads"] = "true" });
         using (api)

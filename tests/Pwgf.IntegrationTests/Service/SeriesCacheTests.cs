@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.IntegrationTests.Support;
 using Pwgf.Training;
@@ -22,27 +20,26 @@ public sealed class SeriesCacheTests(ServiceFixture service)
     [Fact]
     public async Task Concurrent_loads_of_a_long_series_share_one_read_and_a_grown_series_is_read_again()
     {
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [51], "steps": 10}""");
-        var run = Assert.Single((await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs);
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [51], "steps": 10}""");
+        var run = Assert.Single((await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs);
         await WriteAsync(run.Id, Enumerable.Range(1, 20_000));
-        string url = $"/api/v1/runs/{run.Id}/metrics?name={Series}&maxPoints=200";
 
         var (readsBefore, hitsBefore) = await CountersAsync();
-        var loads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => service.Client.GetFromJsonAsync<MetricSeries>(url, ServiceFixture.Json)));
+        var loads = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => service.Api.GetRunMetricsAsync(run.Id, Series, maxPoints: 200)));
         var (reads, hits) = await CountersAsync();
 
-        Assert.All(loads, load => Assert.Equal(loads[0]!.Points, load!.Points));
-        Assert.Equal(200, loads[0]!.Points.Count);
-        Assert.Equal((1, 20_000), (loads[0]!.Points[0].Step, loads[0]!.Points[^1].Step));
+        Assert.All(loads, load => Assert.Equal(loads[0].Points, load.Points));
+        Assert.Equal(200, loads[0].Points.Count);
+        Assert.Equal((1, 20_000), (loads[0].Points[0].Step, loads[0].Points[^1].Step));
         Assert.Equal(readsBefore + 1, reads);   // the other 19 waited for that read or found its points kept
 
         // Loads one after another find the points kept.
-        for (int i = 0; i < 5; i++) Assert.Equal(loads[0]!.Points, (await service.Client.GetFromJsonAsync<MetricSeries>(url, ServiceFixture.Json))!.Points);
+        for (int i = 0; i < 5; i++) Assert.Equal(loads[0].Points, (await service.Api.GetRunMetricsAsync(run.Id, Series, maxPoints: 200)).Points);
         Assert.Equal((reads, hits + 5), await CountersAsync());
 
         // One more point: a new last step, so a new read, whose answer ends at it.
         await WriteAsync(run.Id, [20_010]);
-        var grown = (await service.Client.GetFromJsonAsync<MetricSeries>(url, ServiceFixture.Json))!;
+        var grown = (await service.Api.GetRunMetricsAsync(run.Id, Series, maxPoints: 200));
         Assert.Equal(20_010, grown.Points[^1].Step);
         Assert.Equal(reads + 1, (await CountersAsync()).Reads);
     }
@@ -52,18 +49,17 @@ public sealed class SeriesCacheTests(ServiceFixture service)
     {
         // Every run is thinned onto targets up to the furthest run's last step; here that stays 20,000 while the
         // other run grows from 10,000 to 12,000, and the answer must show the growth.
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [52, 53], "steps": 10, "evalEvery": 10}""");
-        var runs = (await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(1))).Runs;
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["st"], "seeds": [52, 53], "steps": 10, "evalEvery": 10}""");
+        var runs = (await service.WithinAsync(TimeSpan.FromMinutes(1), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit))).Runs;
         var (ahead, behind) = (runs[0].Id, runs[1].Id);
         await WriteAsync(ahead, Enumerable.Range(11, 19_990), "loss");
         await WriteAsync(behind, Enumerable.Range(11, 9_990), "loss");
-        string url = $"/api/v1/comparisons/{accepted.Id}/metrics?name=loss&maxPoints=200";
 
-        var before = (await service.Client.GetFromJsonAsync<ComparisonMetricSeries>(url, ServiceFixture.Json))!;
+        var before = (await service.Api.GetComparisonMetricsAsync(accepted.Id, "loss", maxPoints: 200));
         Assert.Equal([20_000, 10_000], before.Runs.Select(r => r.Points[^1].Step));
 
         await WriteAsync(behind, Enumerable.Range(10_001, 2_000), "loss");
-        var after = (await service.Client.GetFromJsonAsync<ComparisonMetricSeries>(url, ServiceFixture.Json))!;
+        var after = (await service.Api.GetComparisonMetricsAsync(accepted.Id, "loss", maxPoints: 200));
         Assert.Equal([20_000, 12_000], after.Runs.Select(r => r.Points[^1].Step));
         Assert.Equal(before.Runs[0].Points, after.Runs[0].Points);
     }
