@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pwgf.Api.Comparisons;
-using Pwgf.Api.Series;
 using Pwgf.IntegrationTests.Support;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -70,7 +68,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
             new() { Timeout = (float)TrainingTimeout.TotalMilliseconds });
         await Expect(page.Locator("table.runs tbody tr[data-run-status='Succeeded']")).ToHaveCountAsync(4);
 
-        var comparison = await service.GetComparisonAsync(id);
+        var comparison = await service.Api.GetComparisonAsync(id);
         var expected = await ExpectedRowsAsync(comparison);
         int lossPoints = expected.Count(row => row.Metric == "loss");
         Assert.Equal(AllLossPoints, lossPoints);
@@ -103,7 +101,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         await AssertFitsWidthAsync(page, "comparison at 1280x800");
         await SaveScreenshotAsync(page, "dashboard-comparison.png", fullPage: true);
         // The list shows the steps summed over the runs, as the API reports them.
-        var listed = (await service.Client.GetFromJsonAsync<PageOf<ComparisonListItem>>("/api/v1/comparisons?pageSize=100", ServiceFixture.Json))!
+        var listed = (await service.Api.ListComparisonsAsync(pageSize: 100))
             .Items.Single(item => item.Id == id);
         Assert.Equal((4000L, 4000L, 4), (listed.StepsDone, listed.StepsTotal, listed.FinishedRuns));
         await page.GotoAsync("/");
@@ -229,7 +227,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         {
             foreach (string metric in ToyMetrics)
             {
-                var series = (await service.Client.GetFromJsonAsync<MetricSeries>($"/api/v1/runs/{run.Id}/metrics?name={metric}", ServiceFixture.Json))!;
+                var series = await service.Api.GetRunMetricsAsync(run.Id, metric);
                 rows.AddRange(series.Points.Select(p => new MetricRow(run.Id, run.Estimator, run.Seed, metric, p.Step, p.Value)));
             }
         }
