@@ -1,11 +1,12 @@
 using System.Text;
+using Pwgf.Api.Comparisons;
 using static Pwgf.Bench.ReportFormat;
 
 namespace Pwgf.Bench;
 
 /// <summary>
-/// One comparison's section of the experiments report: the per-estimator table, notes on estimators that coincide
-/// and on the known optimum, the figures, and the runs that did not succeed.
+/// One comparison's section of the experiments report: the per-estimator table, the pairwise tests, notes on
+/// estimators that coincide and on the known optimum, the figures, and the runs that did not succeed.
 /// </summary>
 public static class ComparisonSection
 {
@@ -15,14 +16,16 @@ public static class ComparisonSection
         var rows = ExperimentSummary.Rows(outcome);
         var optimum = ExperimentReport.KnownOptimum(outcome);
         int seeds = outcome.Spec.Seeds.Count;
+        string score = ExperimentSummary.ScoreMetric(outcome);
 
         text.AppendLine($"Mean ± standard error across seeds of the value at the last step; rank by the mean of " +
-                        $"{Label(roles.Score)} (1 is lowest, the best), as a group of the ranks that the significant differences " +
-                        $"allow (\"1-2, not resolved\": the order of the two is noise). Comparison `{outcome.Id}`, " +
+                        $"{Label(score)} (1 is lowest, the best), as a group of the ranks that the significant differences " +
+                        $"allow (\"1-2, not resolved\": the order of the two is noise). The {Label(score)}, its rank and the " +
+                        $"pairwise tests are the API's summary of comparison `{outcome.Id}`; " +
                         $"{Duration(TimeSpan.FromSeconds(outcome.Seconds))} from submission to its last run.");
         text.AppendLine();
 
-        var header = new List<string> { "rank", "estimator", Label(roles.Score) };
+        var header = new List<string> { "rank", "estimator", Label(score) };
         if (optimum is not null) header.Add("gap to optimum");
         header.AddRange(roles.AlsoFinal.Select(Label));
         header.AddRange(roles.AtStart.Select(metric => $"{Label(metric)} at step 0"));
@@ -32,8 +35,8 @@ public static class ComparisonSection
 
         foreach (var row in rows.OrderBy(r => r.Rank ?? int.MaxValue))
         {
-            var cells = new List<string> { RankGroup(row.Standing), $"`{row.Estimator}`", Format(row.Score) };
-            if (optimum is not null) cells.Add(Format(row.Score with { Mean = row.Score.Mean - optimum.Value }));
+            var cells = new List<string> { RankGroup(row.Score), $"`{row.Estimator}`", Format(row.Score.FinalScoreMean, row.Score.FinalScoreStandardError) };
+            if (optimum is not null) cells.Add(Format(row.Score.FinalScoreMean - optimum.Value, row.Score.FinalScoreStandardError));
             cells.AddRange(row.AlsoFinal.Select(value => Format(value)));
             cells.AddRange(row.AtStart.Select(value => Format(value)));
             cells.Add(roles.VarianceIsNaturalLog ? Format(row.Variance) : FormatGeometric(row.Variance));
@@ -43,6 +46,7 @@ public static class ComparisonSection
             text.AppendLine($"| {string.Join(" | ", cells)} |");
         }
         text.AppendLine();
+        AppendPairwise(text, outcome.Pairwise, score);
         foreach (var (first, second) in ExperimentSummary.Coinciding(outcome))
         {
             text.AppendLine($"`{first}` and `{second}` recorded exactly the same {Label(roles.Score)} curve on every seed: on this task they " +
@@ -72,7 +76,7 @@ public static class ComparisonSection
         var unsuccessful = outcome.Runs.Where(r => !r.Succeeded).ToList();
         if (unsuccessful.Count > 0)
         {
-            text.AppendLine("Runs that did not succeed (left out of the table and the plots):");
+            text.AppendLine("Runs that did not succeed (left out of the table; the plots show the points they recorded):");
             text.AppendLine();
             foreach (var run in unsuccessful)
             {
@@ -81,5 +85,22 @@ public static class ComparisonSection
             }
             text.AppendLine();
         }
+    }
+
+    /// <summary>The API's test of every pair: the difference of the mean scores, its standard error and the p-values.</summary>
+    private static void AppendPairwise(StringBuilder text, IReadOnlyList<PairwiseDifference> pairs, string score)
+    {
+        if (pairs.Count == 0) return;
+        text.AppendLine($"Pairwise differences of the mean {Label(score)} (Welch's t-test, Holm-adjusted over the comparison's pairs; " +
+                        "\"-\": not testable, a single seed or a diverged run):");
+        text.AppendLine();
+        text.AppendLine("| estimator | versus | difference ± standard error | p | p, Holm-adjusted | resolved |");
+        text.AppendLine("|---|---|---:|---:|---:|---|");
+        foreach (var pair in pairs)
+        {
+            text.AppendLine($"| `{pair.Estimator}` | `{pair.Versus}` | {Format(pair.MeanDifference, pair.StandardError)} | " +
+                            $"{PValue(pair.PValue)} | {PValue(pair.PValueAdjusted)} | {(pair.Significant ? "yes" : "no")} |");
+        }
+        text.AppendLine();
     }
 }

@@ -34,7 +34,8 @@ public static class ExperimentReport
         text.AppendLine($"- Service: the API and {s.Workers} worker(s) started by the bench (BenchStack, Release build), libtorch intra-op threads per worker: " +
                         $"{(s.TorchThreads == 0 ? "libtorch's default" : s.TorchThreads.ToString(CultureInfo.InvariantCulture))}; a PostgreSQL " +
                         "cluster of its own. Everything was submitted and read back through the HTTP API: POST /api/v1/comparisons, " +
-                        "GET /api/v1/comparisons/{id}, GET /api/v1/runs/{id}/metrics.");
+                        "GET /api/v1/comparisons/{id} (runs, summary, pairwise tests), GET /api/v1/runs/{id}/metrics, " +
+                        "GET /api/v1/comparisons/{id}/plots/{metric}.png.");
         text.AppendLine($"- Wall time: {Duration(results.WallTime)} in all (build, start-up, training, reading back and plotting)" +
                         (results.StoppedAtDeadline
                             ? $". **The deadline ({Duration(s.Deadline - s.StartedAt)} after the start) stopped training: unfinished runs were cancelled and are left out.**"
@@ -153,13 +154,19 @@ public static class ExperimentReport
                         "at step 0, every `metrics every` steps and at the last step; `train_neg_elbo` is the running mean since the " +
                         "previous evaluation, `encoder_grad_variance` an exponential moving average).");
         text.AppendLine("- Only succeeded runs count. Per estimator: the mean over seeds and its standard error, the sample standard " +
-                        "deviation over sqrt(n); a value that is not finite (a diverged run) is left out and counted in the last column.");
-        text.AppendLine("- Curves: the same mean and standard error at every step that all the estimator's succeeded seeds recorded. " +
-                        "Variances are averaged as logarithms, the scale they are plotted on (a geometric mean over seeds), in the " +
-                        "table too (geometric mean ×/÷ the factor of one standard error of the log).");
-        text.AppendLine("- Rank: by the mean final score, lowest first; ties share a rank, and an estimator with a diverged run ranks " +
-                        "last. Every pair of estimators is compared by Welch's t-test on the final scores, Holm-adjusted over all " +
-                        "pairs at 0.05; the rank column shows every rank the significant differences allow (docs/reading-results.md).");
+                        "deviation over sqrt(n). The score column is the API's comparison summary, where a diverged run (a score " +
+                        "that is not a number) makes the mean NaN. The API summarises only the score, so the other columns are " +
+                        "summarised by the bench with the service's statistics library (Pwgf.Statistics) from the series the API " +
+                        "serves; there a value that is not finite is left out and counted in the last column.");
+        text.AppendLine("- Variances in the table are averaged as logarithms (a geometric mean over seeds ×/÷ the factor of one " +
+                        "standard error of the log).");
+        text.AppendLine("- Figures: the API's plots (GET /api/v1/comparisons/{id}/plots/{metric}.png): per estimator the mean over " +
+                        "the seeds that recorded each step, ± one standard error, every run's points included; variances on a " +
+                        "log scale.");
+        text.AppendLine("- Rank: the API's, by the mean final score, lowest first; ties share a rank, and an estimator with a diverged " +
+                        "run ranks last. Every pair of estimators is compared by Welch's t-test on the final scores, Holm-adjusted " +
+                        "over all pairs at 0.05 (the pairwise table); the rank column shows every rank the significant differences " +
+                        "allow (docs/reading-results.md).");
         text.AppendLine();
     }
 

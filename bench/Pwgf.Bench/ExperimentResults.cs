@@ -1,3 +1,5 @@
+using Pwgf.Api.Comparisons;
+
 namespace Pwgf.Bench;
 
 /// <summary>One run as the API reported it at the end, with the metric series the report needs.</summary>
@@ -46,16 +48,20 @@ public sealed record RunResult(
 /// <param name="ResolvedOptions">The task options as the service stored them, defaults filled in.</param>
 /// <param name="Runs">Every run, in the order the API lists them (estimator by estimator, seed by seed).</param>
 /// <param name="Seconds">From submission until the comparison's last run ended (or the deadline).</param>
+/// <param name="Summary">The API's summary of the score, one entry per estimator (GET /api/v1/comparisons/{id}).</param>
+/// <param name="Pairwise">The API's pairwise tests of the score, every pair of estimators once.</param>
 public sealed record ComparisonOutcome(
     ExperimentSpec Spec,
     Guid? Id,
     string? Refusal,
     IReadOnlyDictionary<string, string> ResolvedOptions,
     IReadOnlyList<RunResult> Runs,
-    double Seconds)
+    double Seconds,
+    IReadOnlyList<EstimatorSummary> Summary,
+    IReadOnlyList<PairwiseDifference> Pairwise)
 {
     public static ComparisonOutcome Refused(ExperimentSpec spec, string refusal) =>
-        new(spec, null, refusal, new Dictionary<string, string>(), [], 0);
+        new(spec, null, refusal, new Dictionary<string, string>(), [], 0, [], []);
 
     public IReadOnlyList<RunResult> RunsOf(string estimator) => [.. Runs.Where(r => r.Estimator == estimator)];
 }

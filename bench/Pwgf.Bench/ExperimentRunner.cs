@@ -108,7 +108,10 @@ public sealed class ExperimentRunner(PwgfClient client, Action<string> progress)
         }
     }
 
-    /// <summary>Reads a comparison back: its stored options, every run and every metric series the report uses.</summary>
+    /// <summary>
+    /// Reads a comparison back: its stored options, the API's summary and pairwise tests of the score, every run and
+    /// every metric series the report uses.
+    /// </summary>
     public async Task<ComparisonOutcome> CollectAsync(SubmittedComparison submitted, CancellationToken cancellationToken)
     {
         if (submitted.Id is not { } id) return ComparisonOutcome.Refused(submitted.Spec, submitted.Refusal ?? "refused");
@@ -127,7 +130,7 @@ public sealed class ExperimentRunner(PwgfClient client, Action<string> progress)
         }
         var ended = endedAt.TryGetValue(id, out var at) ? at : DateTimeOffset.UtcNow;
         return new ComparisonOutcome(submitted.Spec, id, null, ResolvedOptions(comparison.Specification), runs,
-            (ended - submitted.SubmittedAt).TotalSeconds);
+            (ended - submitted.SubmittedAt).TotalSeconds, comparison.Summary, comparison.Pairwise);
     }
 
     /// <summary>One poll of one comparison: notes its end and any new failure, and returns a short progress text.</summary>

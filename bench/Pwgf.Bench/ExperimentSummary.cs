@@ -1,28 +1,28 @@
+using Pwgf.Api.Comparisons;
 using Pwgf.Statistics;
 
 namespace Pwgf.Bench;
 
 /// <summary>
-/// One estimator of a comparison, summarised across its seeds: only succeeded runs count, and a run whose final
-/// value is not finite (diverged) counts in <see cref="Diverged"/> instead of the mean, and ranks the estimator last.
-/// The final variance is summarised as log10 values (a geometric mean) when the metric stores the variance itself,
-/// as stored when it stores its natural log (<see cref="MetricRoles.VarianceIsNaturalLog"/>). The standing holds the
-/// rank, its group and the estimators not resolved from this one (<see cref="Pairwise"/>).
+/// One estimator of a comparison. Its score, rank and rank group are the API's summary (<see cref="Score"/>); the API
+/// summarises nothing else, so the other columns are summarised here across the succeeded seeds with the same
+/// statistics library: a run whose final score is not finite (diverged) counts in <see cref="Diverged"/>. The final
+/// variance is summarised as log10 values (a geometric mean) when the metric stores the variance itself, as stored
+/// when it stores its natural log (<see cref="MetricRoles.VarianceIsNaturalLog"/>).
 /// </summary>
 public sealed record EstimatorRow(
     string Estimator,
     int Runs,
     int Succeeded,
     int Diverged,
-    SeedSummary Score,
+    EstimatorSummary Score,
     IReadOnlyList<SeedSummary> AlsoFinal,
     IReadOnlyList<SeedSummary> AtStart,
     SeedSummary Variance,
     SeedSummary StepsPerSecond,
-    SeedSummary WallSeconds,
-    Standing Standing)
+    SeedSummary WallSeconds)
 {
-    public int? Rank => Standing.Rank;
+    public int? Rank => Score.Rank;
 }
 
 /// <summary>One curve of a figure: an estimator's across-seed mean with its standard-error band.</summary>
@@ -33,15 +33,8 @@ public static class ExperimentSummary
     public static IReadOnlyList<EstimatorRow> Rows(ComparisonOutcome outcome)
     {
         var roles = outcome.Spec.Metrics;
-        var estimators = Estimators(outcome);
-        var finalScores = estimators.Select(estimator =>
-        {
-            var scores = outcome.RunsOf(estimator).Where(r => r.Succeeded).Select(r => MetricSeries.Final(r.Series(roles.Score)));
-            return (Estimator: estimator, Score: SeedSummary.Of(scores.OfType<double>()));
-        }).ToList();
-        var standings = Pairwise.Compare(finalScores).Standings;
-
-        return [.. estimators.Select((estimator, i) =>
+        var summaries = outcome.Summary.ToDictionary(s => s.Estimator);
+        return [.. Estimators(outcome).Select(estimator =>
         {
             var runs = outcome.RunsOf(estimator);
             var succeeded = runs.Where(r => r.Succeeded).ToList();
@@ -51,15 +44,17 @@ public static class ExperimentSummary
                 runs.Count,
                 succeeded.Count,
                 scores.Count(s => s is not { } value || !double.IsFinite(value)),
-                finalScores[i].Score,
+                summaries.TryGetValue(estimator, out var summary) ? summary : Unscored(estimator, roles.Score, runs.Count, succeeded.Count),
                 [.. roles.AlsoFinal.Select(name => FinalAcross(succeeded, name))],
                 [.. roles.AtStart.Select(name => SeedSummary.Of(succeeded.Select(r => MetricSeries.First(r.Series(name))).OfType<double>()))],
                 FinalAcross(succeeded, roles.Variance, roles.VarianceIsNaturalLog ? SeedScales.Linear : SeedScales.Log10),
                 SeedSummary.Of(succeeded.Select(r => r.StepsPerSecond).OfType<double>()),
-                SeedSummary.Of(succeeded.Select(r => r.WallSeconds).OfType<double>()),
-                standings[i]);
+                SeedSummary.Of(succeeded.Select(r => r.WallSeconds).OfType<double>()));
         })];
     }
+
+    /// <summary>The metric the API scored the comparison by (its task's score), else the plan's.</summary>
+    public static string ScoreMetric(ComparisonOutcome outcome) => outcome.Summary.FirstOrDefault()?.Metric ?? outcome.Spec.Metrics.Score;
 
     /// <summary>
     /// The across-seed curve of a metric for every estimator (succeeded runs only), after mapping every value through
@@ -103,6 +98,10 @@ public static class ExperimentSummary
     /// <summary>The estimators in the order the API lists the runs, which is the order of the request.</summary>
     public static IReadOnlyList<string> Estimators(ComparisonOutcome outcome) =>
         [.. outcome.Runs.Select(r => r.Estimator).Distinct()];
+
+    /// <summary>An estimator the API's summary does not list (it always lists every one): shown without a score.</summary>
+    private static EstimatorSummary Unscored(string estimator, string metric, int runs, int succeeded) =>
+        new(estimator, metric, runs, succeeded, null, null, null, null, null, [], null);
 
     /// <summary>The final values across seeds, on the given scale; values it cannot hold count as diverged.</summary>
     private static SeedSummary FinalAcross(IEnumerable<RunResult> runs, string metric, Func<double, double?>? toScale = null) =>

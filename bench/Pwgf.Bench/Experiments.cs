@@ -6,7 +6,7 @@ namespace Pwgf.Bench;
 
 /// <summary>
 /// `./pwgf bench experiments`: submits the experiment plan to a running service through its HTTP API, waits for
-/// every run, reads the metrics back and writes results.md with its PNG plots. A comparison the API refuses (a task
+/// every run, reads the summaries, metrics and PNG plots back and writes results.md beside the plots. A comparison the API refuses (a task
 /// this build does not have, say) is reported as not run, and the others go on.
 /// </summary>
 public static class Experiments
@@ -75,7 +75,7 @@ public static class Experiments
             foreach (var outcome in outcomes)
             {
                 RemoveOldPlots(settings.PlotDirectory, outcome.Spec.Task);
-                if (outcome.Runs.Count > 0) figures[outcome.Spec.Task] = ExperimentPlots.Draw(outcome, settings.PlotDirectory, ExperimentReport.KnownOptimum(outcome));
+                if (outcome.Runs.Count > 0) figures[outcome.Spec.Task] = await ComparisonFigures.SaveAsync(client, outcome, settings.PlotDirectory, interrupt.Token);
             }
 
             var results = new ExperimentResults(settings, settings.StartedAt, DateTimeOffset.UtcNow, loadBefore, loadAfter, !finished, outcomes);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pwgf.Api.Comparisons;
 using Pwgf.Statistics;
 
 namespace Pwgf.Bench;
@@ -24,13 +25,16 @@ public static class ReportFormat
     /// "mean ± error", the error to two significant digits and the mean to the same decimals (nothing finer than the
     /// error can resolve); five significant digits without an error.
     /// </summary>
-    public static string Format(SeedSummary value)
+    public static string Format(SeedSummary value) => Format(value.Mean, value.StandardError);
+
+    /// <inheritdoc cref="Format(SeedSummary)"/>
+    public static string Format(double? mean, double? standardError)
     {
-        if (value.Mean is not { } mean) return "-";
-        if (value.StandardError is not { } error || !(error > 0)) return mean.ToString("G5", CultureInfo.InvariantCulture);
+        if (mean is not { } m) return "-";
+        if (standardError is not { } error || !(error > 0)) return m.ToString("G5", CultureInfo.InvariantCulture);
         int decimals = Math.Clamp(1 - (int)Math.Floor(Math.Log10(error)), 0, 8);
         string format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
-        return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {error.ToString(format, CultureInfo.InvariantCulture)}";
+        return $"{m.ToString(format, CultureInfo.InvariantCulture)} ± {error.ToString(format, CultureInfo.InvariantCulture)}";
     }
 
     /// <summary>
@@ -44,9 +48,15 @@ public static class ReportFormat
         return log10Values.StandardError is { } e ? $"{shown} ×/÷ {Math.Pow(10, e).ToString("0.0#", CultureInfo.InvariantCulture)}" : shown;
     }
 
-    /// <summary>The rank as the tests read it: "1" when resolved, "1-2, not resolved" when the tests allow a range.</summary>
-    public static string RankGroup(Standing standing) =>
-        standing.RankGroup is not { } group ? "-" : standing.Resolved ? group : $"{group}, not resolved";
+    /// <summary>
+    /// The API's rank group as the tests read it: "1" when resolved, "1-2, not resolved" when the tests allow a range
+    /// (the API writes a range as "low-high").
+    /// </summary>
+    public static string RankGroup(EstimatorSummary summary) =>
+        summary.RankGroup is not { } group ? "-" : group.Contains('-', StringComparison.Ordinal) ? $"{group}, not resolved" : group;
+
+    /// <summary>A p-value to two significant digits; "-" for a pair that was not tested.</summary>
+    public static string PValue(double? p) => p is { } value ? value.ToString("G2", CultureInfo.InvariantCulture) : "-";
 
     public static string Number(double? value, string format) =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "unknown";

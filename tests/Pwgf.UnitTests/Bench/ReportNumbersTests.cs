@@ -1,3 +1,4 @@
+using Pwgf.Api.Comparisons;
 using Pwgf.Bench;
 using Pwgf.Statistics;
 
@@ -33,10 +34,21 @@ public sealed class ReportNumbersTests
     }
 
     [Fact]
-    public void A_rank_reads_as_the_group_the_tests_allow()
+    public void A_rank_reads_as_the_group_the_api_sent()
     {
-        Assert.Equal("3", ReportFormat.RankGroup(new Standing("a", 3, 3, 3, [], null)));
-        Assert.Equal("1-2, not resolved", ReportFormat.RankGroup(new Standing("a", 1, 1, 2, ["b"], 12)));
-        Assert.Equal("-", ReportFormat.RankGroup(new Standing("a", null, null, null, [], null)));
+        Assert.Equal("3", ReportFormat.RankGroup(Summary(3, "3", [])));
+        Assert.Equal("1-2, not resolved", ReportFormat.RankGroup(Summary(1, "1-2", ["b"])));
+        Assert.Equal("-", ReportFormat.RankGroup(Summary(null, null, [])));
     }
+
+    [Fact]
+    public void A_p_value_is_shown_to_two_significant_digits_and_an_untested_pair_as_a_dash()
+    {
+        Assert.Equal("0.0012", ReportFormat.PValue(0.001234));
+        Assert.Equal("1", ReportFormat.PValue(1));
+        Assert.Equal("-", ReportFormat.PValue(null));
+    }
+
+    private static EstimatorSummary Summary(int? rank, string? group, IReadOnlyList<string> tied) =>
+        new("a", "loss", 2, 2, rank is null ? null : 1.0, null, rank, null, group, tied, null);
 }
