@@ -137,8 +137,8 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     /// <summary>
     /// Awaits a wait of the typed client (<paramref name="wait"/> gets the token that bounds it); when
-    /// <paramref name="timeout"/> passes first, fails with what was awaited and the service logs, which a bare
-    /// cancellation would not show.
+    /// <paramref name="timeout"/> passes first, fails with a TimeoutException that carries the service logs, which a
+    /// bare cancellation would not show.
     /// </summary>
     public async Task<T> WithinAsync<T>(TimeSpan timeout, Func<CancellationToken, Task<T>> wait)
     {
