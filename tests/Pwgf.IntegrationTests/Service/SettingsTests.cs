@@ -1,4 +1,5 @@
 using Pwgf.IntegrationTests.Support;
+using Pwgf.LocalStack;
 
 namespace Pwgf.IntegrationTests.Service;
 
@@ -13,10 +14,10 @@ public sealed class SettingsTests(ServiceFixture service)
     [InlineData("Jobs__InvisibilityTimeout", "00:00:00", "InvisibilityTimeout")]
     public async Task An_api_with_a_setting_out_of_range_refuses_to_start_and_names_it(string variable, string value, string named)
     {
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var refused = await Assert.ThrowsAsync<LocalStackException>(() =>
             service.StartApiAsync(new Dictionary<string, string> { [variable] = value }));
 
-        Assert.Contains("The API exited", refused.Message);
+        Assert.Contains("the API exited during start-up", refused.Message);
         Assert.Contains(named, refused.Message);
         Assert.Contains("OptionsValidationException", refused.Message);
     }
