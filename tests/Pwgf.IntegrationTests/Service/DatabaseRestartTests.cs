@@ -1,4 +1,6 @@
+using System.Net;
 using Pwgf.Api.Comparisons;
+using Pwgf.Client;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.IntegrationTests.Support;
 
@@ -37,9 +39,13 @@ public sealed class DatabaseRestartTests(ServiceFixture service)
                 var comparison = await service.Api.GetComparisonAsync(id);
                 if (condition(comparison) || comparison.Runs.All(r => r.Status.IsFinal())) return comparison;
             }
-            catch (HttpRequestException)
+            catch (PwgfApiException refused) when (refused.Status >= HttpStatusCode.InternalServerError)
             {
                 // 500 while the database restarts
+            }
+            catch (HttpRequestException)
+            {
+                // a connection cut by the restart
             }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"comparison {id} never got there\n{service.Logs}");
             await Task.Delay(100);
