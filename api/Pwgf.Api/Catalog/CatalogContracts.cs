@@ -1,4 +1,5 @@
 using Pwgf.Api.Hosting.OpenApi;
+using Pwgf.Training;
 
 namespace Pwgf.Api.Catalog;
 
@@ -55,4 +56,8 @@ public sealed record MetricDescription(
     string Unit,
     string Scale,
     bool? LowerIsBetter,
-    string Description);
+    string Description)
+{
+    public static MetricDescription Of(MetricDefinition metric) => new(metric.Name, metric.Title, metric.Unit,
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(metric.Scale.ToString()), metric.LowerIsBetter, metric.Description);
+}

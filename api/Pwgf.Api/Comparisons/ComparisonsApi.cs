@@ -45,6 +45,8 @@ public static class ComparisonsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/metrics", ComparisonMetrics.GetAsync).WithName("GetComparisonMetrics")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/bands", ComparisonBands.GetAsync).WithName("GetComparisonBands")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/plots/{metric}.png", ComparisonPlots.DrawAsync).WithName("PlotComparisonMetric")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
