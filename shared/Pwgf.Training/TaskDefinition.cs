@@ -36,6 +36,13 @@ public sealed record TaskDefinition(
     /// <summary>The dataset a run of this task trains on, when the task has a "dataset" option.</summary>
     public string? DatasetOf(ParameterValues options) => options.Choices.GetValueOrDefault("dataset");
 
+    /// <summary>
+    /// Classes per coordinate of the latents: a categorical task's "classes" option (0 when the options lack it), 1 for
+    /// the other families.
+    /// </summary>
+    public int ClassesOf(IReadOnlyDictionary<string, double> options) =>
+        Distribution != LatentDistribution.Categorical ? 1 : options.TryGetValue("classes", out double classes) ? (int)classes : 0;
+
     /// <summary>Problems that involve several options at once (keyed by option name); none by default.</summary>
     public IReadOnlyDictionary<string, string> Check(ParameterValues options) =>
         CheckTogether?.Invoke(options) ?? new Dictionary<string, string>();
