@@ -21,7 +21,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 {
     private const int DesktopWidth = 1280, DesktopHeight = 800, PhoneWidth = 390, PhoneHeight = 844;
     private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_bias_pvalue", "grad_log_variance"];
+    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_relative_bias_upper95", "grad_bias_pvalue", "grad_log_variance"];
 
     private Chromium _chromium = null!;
 
