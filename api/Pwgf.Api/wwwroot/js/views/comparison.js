@@ -200,7 +200,7 @@ function summaryTable(comparison, definitions) {
       withValidation ? [h('th', { scope: 'col' }, 'At best validation step'), h('th', { scope: 'col' }, 'Mean best step')] : null)),
     h('tbody', {}, rows.map((row) => h('tr', {},
       h('td', { class: 'rank-group' }, rankGroupText(row)),
-      h('th', { scope: 'row' }, row.estimator),
+      h('th', { scope: 'row' }, row.estimator, sameEstimatorNote(row)),
       h('td', { class: 'number' }, plusMinus(row.finalScoreMean, row.finalScoreStandardError)),
       h('td', {}, row.indistinguishableFrom?.length ? row.indistinguishableFrom.join(', ') : '–'),
       h('td', { class: 'number' }, row.seedsToResolve ?? '–'),
@@ -209,6 +209,13 @@ function summaryTable(comparison, definitions) {
         h('td', { class: 'number' }, row.bestByValidation ? plusMinus(row.bestByValidation.scoreMean, row.bestByValidation.scoreStandardError) : '–'),
         h('td', { class: 'number' }, row.bestByValidation ? formatNumber(row.bestByValidation.stepMean) : '–'),
       ] : null)))));
+}
+
+// Two names for one estimator (st and pwgf with the mean projection) share a rank; the note says why.
+function sameEstimatorNote(row) {
+  if (!row.sameEstimatorAs?.length) return null;
+  return h('small', { class: 'same-estimator', title: row.sameEstimatorReason ?? '' },
+    ` same estimator as ${row.sameEstimatorAs.join(', ')}`);
 }
 
 // The rank as the tests read it: "2" when they fix it, "1–2, not resolved" when they allow a range.
