@@ -168,7 +168,7 @@ public sealed class VaeEncoderGradientTests(ITestOutputHelper output)
             var total = zeros_like(exact);
             for (int g = 0; g < groups; g++)
             {
-                var estimate = EncoderGradient(encoder, () => session.Reconstruct(rows).Reconstruction.mean());
+                var estimate = EncoderGradient(encoder, () => session.Estimate(rows).Estimated.mean());
                 gains[g] = (estimate * exact).sum().item<double>() / exactSquare;
                 total += estimate;
             }
