@@ -39,7 +39,7 @@ public sealed class ImportanceWeightedLeaveOneOut(LatentFamily family, int sampl
         var signal = LearningSignals(logWeight.detach());                                       // [K, batch]
         var logQ = family.LogProbability(sample, repeated);                                     // [K, batch]
         // The score term is zero forward, so the value is -L_K; backward it adds sum_k s_k grad log q(z_k | x).
-        var score = (signal * (logQ - logQ.detach())).sum(0, keepdim: false);                     // [batch]
+        var score = (signal * (logQ - logQ.detach())).sum(0, keepdim: false);                    // [batch]
         return -(bound + score);
     }
 
