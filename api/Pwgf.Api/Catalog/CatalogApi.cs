@@ -34,7 +34,7 @@ public static class CatalogApi
     public static Ok<IReadOnlyList<EstimatorDescription>> ListEstimators() => TypedResults.Ok<IReadOnlyList<EstimatorDescription>>(
         EstimatorRegistry.All
             .Select(e => new EstimatorDescription(e.Name, e.Summary, e.Unbiased, e.Reference,
-                e.Distributions.Select(Lower).ToList(), e.Parameters.Select(Describe).ToList()))
+                e.Distributions.Select(Lower).ToList(), e.Parameters.Select(Describe).ToList(), e.NeedsImportanceWeights))
             .ToList());
 
     /// <summary>Every task: its latent distribution, options with defaults and ranges, metrics and usable estimators.</summary>
