@@ -42,7 +42,7 @@ public sealed class VaeSession : TrainingSession
 
     private readonly VaeProblem _problem;
     private readonly VaeModel _model;
-    private readonly GradientMoments _moments;
+    private readonly GradientMovingAverages _moments;
     private readonly Tensor _validation;                // [V, pixels] in {0, 1}
     private readonly Tensor _test;                      // [T, pixels] in {0, 1}
     private readonly BinarisedBatches _batches;         // the same for every estimator
@@ -75,7 +75,7 @@ public sealed class VaeSession : TrainingSession
             _model = Own(new VaeModel(problem, train.PixelsPerImage, meanImage, init, device));
         }
         Train(_model.Parameters);
-        _moments = Own(new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999));
+        _moments = Own(new GradientMovingAverages([.. _model.Encoder.Parameters], decay: 0.999));
         _batches = new BinarisedBatches(train, (ulong)configuration.Seed ^ DataStream);
         _noise = RandomStream(0);
         _elboSum = Own(zeros(1, dtype: float64, device: device));
