@@ -143,12 +143,12 @@ public sealed partial class LeaseReaper(
         string job = jobs.Enqueue<IRunJob>(j => j.ExecuteAsync(jobless.RunId, CancellationToken.None));
         await db.AttachJobsAsync([(jobless.RunId, job)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogAdopted(jobless.RunId, jobless.JobId ?? "none", job);
+        LogAdopted(jobless.RunId, jobless.JobId ?? "(none)", job);
     }
 
     private sealed record JoblessRun(Guid RunId, string? JobId, string Version);
 
-    [LoggerMessage(LogLevel.Warning, "Run {RunId} was queued but no job would train it (job {OldJob}); queued again as job {Job}")]
+    [LoggerMessage(LogLevel.Warning, "Run {RunId} was queued but its job {OldJob} would never train it (never enqueued, vanished or ended); queued again as job {Job}")]
     private partial void LogAdopted(Guid runId, string oldJob, string job);
 
     [LoggerMessage(LogLevel.Warning, "Run {RunId} lost its worker; queued again (attempts so far: {Attempts})")]
