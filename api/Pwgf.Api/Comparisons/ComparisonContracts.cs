@@ -45,6 +45,8 @@ public sealed record ComparisonAccepted(Guid Id, RunStatus Status);
 /// <param name="Runs">Every run, estimators in request order, then seeds.</param>
 /// <param name="Summary">One entry per estimator, in request order.</param>
 /// <param name="Pairwise">Every pair of estimators that have a score, compared on the final score across seeds.</param>
+/// <param name="CreatedByKey">Id (not secret) of the API key that submitted it, for audit (GET /api/v1/keys names it);
+/// null for comparisons stored before submitting keys were recorded.</param>
 public sealed record ComparisonDetails(
     Guid Id,
     string Task,
@@ -53,7 +55,8 @@ public sealed record ComparisonDetails(
     ComparisonSpecification Specification,
     IReadOnlyList<RunDetails> Runs,
     IReadOnlyList<EstimatorSummary> Summary,
-    IReadOnlyList<PairwiseDifference> Pairwise);
+    IReadOnlyList<PairwiseDifference> Pairwise,
+    Guid? CreatedByKey = null);
 
 /// <summary>
 /// One estimator across its seeds, scored by the task's score metric (lower is better) over the succeeded runs.
