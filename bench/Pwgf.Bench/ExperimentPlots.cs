@@ -1,4 +1,6 @@
+using Pwgf.Api.Series;
 using Pwgf.Statistics;
+using Pwgf.Training;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -27,7 +29,7 @@ public static class ExperimentPlots
     public static IReadOnlyList<Figure> Draw(ComparisonOutcome outcome, string directory, ReferenceLine? scoreReference)
     {
         var figures = new List<Figure>();
-        foreach (var plan in Plans(outcome.Spec.Metrics, scoreReference))
+        foreach (var plan in Plans(outcome.Spec.Task, outcome.Spec.Metrics, scoreReference))
         {
             var curves = ExperimentSummary.Curves(outcome, plan.Metric, plan.Transform);
             if (curves.Count == 0) continue;
@@ -38,32 +40,42 @@ public static class ExperimentPlots
         return figures;
     }
 
-    private static IEnumerable<Plan> Plans(MetricRoles roles, ReferenceLine? scoreReference)
+    /// <summary>
+    /// The figures of a task: its curves and its variance, each titled and scaled by the metric's definition (the
+    /// one the API's plots and dashboard read), and for a toy with a known optimum the score's gap above it.
+    /// </summary>
+    private static IEnumerable<Plan> Plans(string task, MetricRoles roles, ReferenceLine? scoreReference)
     {
-        const string band = "mean over seeds, band: ± one standard error";
-        const string logBand = "geometric mean over seeds, band: ± one standard error of the log";
-        foreach (string metric in roles.Curves)
-        {
-            var reference = metric == roles.Score ? scoreReference : null;
-            yield return new Plan(metric, metric, metric, metric,
-                $"{metric} against the step ({band}){(reference is null ? "" : $"; dashed: {reference.Label}")}",
-                null, false, reference);
-        }
+        foreach (string metric in roles.Curves) yield return Curve(task, metric, metric == roles.Score ? scoreReference : null);
 
         // Near the optimum a linear axis hides the differences that matter; the gap on a log axis shows them.
         if (scoreReference is not null)
         {
             double optimum = scoreReference.Value;
-            yield return new Plan(roles.Score, $"{roles.Score}-gap", $"{roles.Score} above the optimum", $"{roles.Score} - optimum (log scale)",
-                $"{roles.Score} minus the {scoreReference.Label} against the step, log scale ({logBand})",
+            string score = Definition(task, roles.Score).Title;
+            yield return new Plan(roles.Score, $"{roles.Score}-gap", $"{score} above the optimum", $"{score} - optimum (log scale)",
+                $"{score} ({roles.Score}) minus the {scoreReference.Label} against the step, log scale ({LogBand})",
                 x => SeedScales.Log10(x - optimum), true, null);
         }
 
-        string variance = roles.VarianceIsNaturalLog ? "gradient variance" : roles.Variance;
-        yield return new Plan(roles.Variance, roles.Variance, variance, $"{variance} (log scale)",
-            $"{variance} against the step, log scale ({logBand})",
-            roles.VarianceIsNaturalLog ? SeedScales.Log10OfNaturalLog : SeedScales.Log10, true, null);
+        yield return Curve(task, roles.Variance, null);
     }
+
+    private const string Band = "mean over seeds, band: ± one standard error";
+    private const string LogBand = "geometric mean over seeds, band: ± one standard error of the log";
+
+    private static Plan Curve(string task, string metric, ReferenceLine? reference)
+    {
+        var axis = MetricAxis.For(Definition(task, metric));
+        string title = axis.Definition.Title;
+        string scale = axis.Logarithmic ? $", log scale ({LogBand})" : $" ({Band})";
+        return new Plan(metric, metric, title, axis.Label,
+            $"{title} ({metric}) against the step{scale}{(reference is null ? "" : $"; dashed: {reference.Label}")}",
+            axis.ToAxis, axis.Logarithmic, reference);
+    }
+
+    private static MetricDefinition Definition(string task, string metric) =>
+        TaskRegistry.FindMetric(task, metric) ?? throw new InvalidOperationException($"The task {task} defines no metric {metric}.");
 
     private static void Save(IReadOnlyList<EstimatorCurve> curves, string path, string title, string yLabel, bool logScale, ReferenceLine? reference)
     {

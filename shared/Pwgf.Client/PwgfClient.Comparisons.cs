@@ -67,6 +67,14 @@ public sealed partial class PwgfClient
         Guid id, string name, int? afterStep = null, int? maxPoints = null, CancellationToken cancellationToken = default) =>
         GetAsync<ComparisonMetricSeries>($"{Comparisons}/{id}/metrics" + Query(("name", name), ("afterStep", afterStep), ("maxPoints", maxPoints)), cancellationToken);
 
+    /// <summary>
+    /// One metric as per-estimator mean ± one standard error over seeds, step by step, in the axis units of the
+    /// metric's definition (the answer's axis: "linear" or "log10").
+    /// </summary>
+    public Task<MetricBands> GetComparisonBandsAsync(
+        Guid id, string metric, int? afterStep = null, int? maxPoints = null, CancellationToken cancellationToken = default) =>
+        GetAsync<MetricBands>($"{Comparisons}/{id}/bands" + Query(("metric", metric), ("afterStep", afterStep), ("maxPoints", maxPoints)), cancellationToken);
+
     /// <summary>The PNG plot of one metric (mean over seeds per estimator, ± one standard error).</summary>
     public async Task<byte[]> GetPlotAsync(Guid id, string metric, int? width = null, int? height = null, CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,9 @@ namespace Pwgf.Estimators;
 /// <summary>
 /// What the registry knows about one estimator name: where it applies, its knobs, how to build it. Knobs are numbers
 /// (given in <c>given</c>) or named choices such as pwgf's projection (given in <c>choices</c>).
+/// <paramref name="NeedsImportanceWeights"/> marks an estimator that trains a multi-sample bound of a latent-variable
+/// model (<see cref="IMultiSampleBoundEstimator"/>): it needs p(x, z) and q(z | x), so only tasks with data and a
+/// prior run it, and a bare objective (a toy, the diagnostics endpoint) cannot.
 /// </summary>
 public sealed record EstimatorDefinition(
     string Name,
@@ -13,7 +16,8 @@ public sealed record EstimatorDefinition(
     string Reference,
     IReadOnlyList<LatentDistribution> Distributions,
     IReadOnlyList<ParameterSpec> Parameters,
-    Func<LatentFamily, ParameterValues, IGradientEstimator> Create)
+    Func<LatentFamily, ParameterValues, IGradientEstimator> Create,
+    bool NeedsImportanceWeights = false)
 {
     public bool AppliesTo(LatentDistribution distribution) => Distributions.Contains(distribution);
 

@@ -108,6 +108,15 @@ public static class EstimatorRegistry
             [new ParameterSpec("samples", ParameterKind.Integer, 4, 2, 8, "Configurations k drawn without replacement per example (f is evaluated k times).")],
             (_, settings) => new UnorderedSet(settings.Integer("samples"))),
 
+        new("vimco",
+            "Trains the K-sample importance-weighted bound log (1/K) sum_k p(x, z_k) / q(z_k | x) instead of the ELBO; each sample's score is weighted by the bound minus the bound with its weight replaced by the geometric mean of the others. VAE tasks only: it needs the model's p(x, z).",
+            Unbiased: true,
+            Reference: "Mnih, Rezende 2016, 'Variational inference for Monte Carlo objectives'",
+            AllFamilies,
+            [new ParameterSpec("samples", ParameterKind.Integer, 5, 2, 64, "Samples K per example in the bound (the decoder is evaluated K times).")],
+            (family, settings) => new ImportanceWeightedLeaveOneOut(family, settings.Integer("samples")),
+            NeedsImportanceWeights: true),
+
         new("leg",
             "Local expectation gradients: one sample, then for each coordinate the exact sum over its values with the others held. Bernoulli d + 1 evaluations, categorical d (K - 1) + 1, Poisson d (n + 1) + 1 (counts above n through the sample's score).",
             Unbiased: true,

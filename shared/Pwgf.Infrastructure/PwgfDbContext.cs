@@ -22,7 +22,9 @@ public sealed class PwgfDbContext(DbContextOptions<PwgfDbContext> options) : DbC
             comparison.HasIndex(c => c.CreatedAt);
             comparison.Property(c => c.RequestHash).HasMaxLength(64);
             comparison.Property(c => c.IdempotencyKey).HasMaxLength(200);
-            comparison.HasIndex(c => c.IdempotencyKey).IsUnique();
+            // Per key: two clients may pick the same Idempotency-Key without meeting each other's comparison.
+            comparison.HasIndex(c => new { c.CreatedByKey, c.IdempotencyKey }).IsUnique();
+            comparison.HasOne<ApiKey>().WithMany().HasForeignKey(c => c.CreatedByKey).OnDelete(DeleteBehavior.Restrict);
             comparison.HasMany(c => c.Runs).WithOne().HasForeignKey(r => r.ComparisonId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -7,7 +7,10 @@ namespace Pwgf.Statistics;
 /// <param name="Seeds">Seeds that have a value at this step.</param>
 public sealed record BandPoint(int Step, double Mean, double? StandardError, int Seeds)
 {
+    /// <summary>Mean minus one standard error (the mean itself with one seed).</summary>
     public double Lower => Mean - (StandardError ?? 0);
+
+    /// <summary>Mean plus one standard error (the mean itself with one seed).</summary>
     public double Upper => Mean + (StandardError ?? 0);
 }
 

@@ -104,7 +104,7 @@ public static class TaskRegistry
                 "Validation and test images scored at each evaluation (0: the whole split); the same images every time."),
         ],
         VaeSession.Metrics, VaeSession.TestNegLogLikelihood, start,
-        Validation: VaeSession.ValidNegLogLikelihood, DefaultLearningRate: 1e-3);
+        Validation: VaeSession.ValidNegLogLikelihood, DefaultLearningRate: 1e-3, HasImportanceWeights: true);
 
     private static ParameterSpec Architecture() =>
         ParameterSpec.Choice("architecture", ["linear", "nonlinear"], "linear: one linear layer each way; nonlinear: two hidden layers of 200, LeakyReLU 0.3.");

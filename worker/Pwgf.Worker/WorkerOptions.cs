@@ -35,6 +35,13 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a queued run may be without a job before a reaper gives it one: the API enqueues right after it
+    /// commits a comparison, so a run still without a job after this long lost its enqueue (a crash or an error).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan JoblessGrace { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Executions a run may start before a vanishing worker fails it for good.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

@@ -34,7 +34,7 @@ public static class CatalogApi
     public static Ok<IReadOnlyList<EstimatorDescription>> ListEstimators() => TypedResults.Ok<IReadOnlyList<EstimatorDescription>>(
         EstimatorRegistry.All
             .Select(e => new EstimatorDescription(e.Name, e.Summary, e.Unbiased, e.Reference,
-                e.Distributions.Select(Lower).ToList(), e.Parameters.Select(Describe).ToList()))
+                e.Distributions.Select(Lower).ToList(), e.Parameters.Select(Describe).ToList(), e.NeedsImportanceWeights))
             .ToList());
 
     /// <summary>Every task: its latent distribution, options with defaults and ranges, metrics and usable estimators.</summary>
@@ -48,7 +48,7 @@ public static class CatalogApi
     public static Ok<IReadOnlyList<TaskDescription>> ListTasks() => TypedResults.Ok<IReadOnlyList<TaskDescription>>(
         TaskRegistry.All
             .Select(t => new TaskDescription(t.Name, t.Summary, Lower(t.Distribution), t.Options.Select(Describe).ToList(), t.MetricNames,
-                t.Metrics.Select(Describe).ToList(),
+                t.Metrics.Select(MetricDescription.Of).ToList(),
                 EstimatorRegistry.All.Where(t.Accepts).Select(e => e.Name).ToList(), t.DefaultLearningRate, t.Score.Name, t.Validation?.Name))
             .ToList());
 
@@ -64,9 +64,6 @@ public static class CatalogApi
     private static ParameterDescription Describe(ParameterSpec spec) => spec.Kind == ParameterKind.Choice
         ? new(spec.Name, Lower(spec.Kind), spec.DefaultChoice!, null, null, spec.Description, spec.Choices)
         : new(spec.Name, Lower(spec.Kind), spec.Default, spec.Minimum, spec.Maximum, spec.Description);
-
-    private static MetricDescription Describe(MetricDefinition metric) => new(metric.Name, metric.Title, metric.Unit,
-        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(metric.Scale.ToString()), metric.LowerIsBetter, metric.Description);
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 }

@@ -1,4 +1,5 @@
 using Pwgf.Api.Hosting.OpenApi;
+using Pwgf.Training;
 
 namespace Pwgf.Api.Catalog;
 
@@ -12,13 +13,22 @@ public sealed record ParameterDescription(
     string Description,
     IReadOnlyList<string>? Choices = null);
 
+/// <param name="Name">Estimator name, as used in requests.</param>
+/// <param name="Summary">What it computes.</param>
+/// <param name="Unbiased">Whether its mean is the exact gradient.</param>
+/// <param name="Reference">The paper it follows.</param>
+/// <param name="Distributions">The latent distributions it applies to.</param>
+/// <param name="Parameters">Its parameters with defaults and ranges.</param>
+/// <param name="NeedsImportanceWeights">It trains a multi-sample bound from a model's importance weights (vimco): only
+/// the tasks that list it accept it, and the diagnostics endpoint, which has no model, cannot audit it.</param>
 public sealed record EstimatorDescription(
     string Name,
     string Summary,
     bool Unbiased,
     string Reference,
     IReadOnlyList<string> Distributions,
-    IReadOnlyList<ParameterDescription> Parameters);
+    IReadOnlyList<ParameterDescription> Parameters,
+    bool NeedsImportanceWeights);
 
 /// <param name="Name">Task name, as used in requests.</param>
 /// <param name="Summary">What the task trains.</param>
@@ -55,4 +65,8 @@ public sealed record MetricDescription(
     string Unit,
     string Scale,
     bool? LowerIsBetter,
-    string Description);
+    string Description)
+{
+    public static MetricDescription Of(MetricDefinition metric) => new(metric.Name, metric.Title, metric.Unit,
+        System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(metric.Scale.ToString()), metric.LowerIsBetter, metric.Description);
+}

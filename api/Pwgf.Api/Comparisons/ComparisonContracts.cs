@@ -45,6 +45,8 @@ public sealed record ComparisonAccepted(Guid Id, RunStatus Status);
 /// <param name="Runs">Every run, estimators in request order, then seeds.</param>
 /// <param name="Summary">One entry per estimator, in request order.</param>
 /// <param name="Pairwise">Every pair of estimators that have a score, compared on the final score across seeds.</param>
+/// <param name="CreatedByKey">Id (not secret) of the API key that submitted it, for audit (GET /api/v1/keys names it);
+/// null for comparisons stored before submitting keys were recorded.</param>
 public sealed record ComparisonDetails(
     Guid Id,
     string Task,
@@ -53,7 +55,8 @@ public sealed record ComparisonDetails(
     ComparisonSpecification Specification,
     IReadOnlyList<RunDetails> Runs,
     IReadOnlyList<EstimatorSummary> Summary,
-    IReadOnlyList<PairwiseDifference> Pairwise);
+    IReadOnlyList<PairwiseDifference> Pairwise,
+    Guid? CreatedByKey = null);
 
 /// <summary>
 /// One estimator across its seeds, scored by the task's score metric (lower is better) over the succeeded runs.
@@ -65,7 +68,8 @@ public sealed record ComparisonDetails(
 /// <param name="FinalScoreMean">Mean over succeeded runs of the score at each run's last recorded step; null when none.</param>
 /// <param name="FinalScoreStandardError">Sample standard deviation / sqrt(n) of those scores; null below two runs.</param>
 /// <param name="Rank">1 for the lowest mean; estimators with equal means share a rank; a diverged run ranks after every
-/// estimator without one; null without a mean. Read it with RankGroup: the order of close means is often noise.</param>
+/// estimator without one; null without a mean. Read it with RankGroup: the order of close means is often noise. Names
+/// of one estimator (SameEstimatorAs) share the rank and group of the first of them and count once.</param>
 /// <param name="BestByValidation">Scores at each run's best validation step; null when the task has no validation metric.</param>
 /// <param name="RankGroup">Every rank the significant pairwise differences allow: "2" when they fix the rank, "1-3"
 /// when the estimator could be anywhere from first to third (not resolved); null without a rank.</param>
@@ -73,6 +77,10 @@ public sealed record ComparisonDetails(
 /// Welch test at 0.05, or not testable: a single seed).</param>
 /// <param name="SeedsToResolve">Seeds per estimator that a Welch test needs for 80 % power at the observed gap to the
 /// nearest other mean, both spreads as observed, at 0.05 / (tested pairs); null when there is no gap or no spread to go by.</param>
+/// <param name="SameEstimatorAs">The other estimators of the comparison that compute the same gradient from the same
+/// samples on this task's latents (for example st and pwgf with projection mean): one estimator under several names,
+/// never ranked apart. Empty for most.</param>
+/// <param name="SameEstimatorReason">Why they are the same estimator; null when SameEstimatorAs is empty.</param>
 public sealed record EstimatorSummary(
     string Estimator,
     string Metric,
@@ -84,7 +92,9 @@ public sealed record EstimatorSummary(
     BestByValidationSummary? BestByValidation,
     string? RankGroup,
     IReadOnlyList<string> IndistinguishableFrom,
-    int? SeedsToResolve);
+    int? SeedsToResolve,
+    IReadOnlyList<string> SameEstimatorAs,
+    string? SameEstimatorReason);
 
 /// <summary>Two estimators compared on their final scores across seeds: Welch's t-test, Holm-adjusted over all pairs.</summary>
 /// <param name="Estimator">The first estimator, in request order.</param>
@@ -92,10 +102,13 @@ public sealed record EstimatorSummary(
 /// <param name="Metric">The score metric compared.</param>
 /// <param name="MeanDifference">Estimator's mean final score minus Versus's; null when either has a diverged run.</param>
 /// <param name="StandardError">Standard error of that difference, sqrt(se1^2 + se2^2); null below two runs on either side.</param>
-/// <param name="PValue">Welch's two-sided p-value; null when the pair cannot be tested (fewer than two runs, or a diverged run).</param>
+/// <param name="PValue">Welch's two-sided p-value; null when the pair cannot be tested (fewer than two runs, a diverged
+/// run, or one estimator under two names).</param>
 /// <param name="PValueAdjusted">Holm-adjusted over every tested pair of the comparison; null when not tested.</param>
 /// <param name="Significant">The order of the two is resolved: PValueAdjusted at most 0.05, or exactly one of them has a
-/// diverged run.</param>
+/// diverged run. Never for two names of one estimator.</param>
+/// <param name="SameEstimator">The two are one estimator under two names (see the summary's SameEstimatorAs): the pair
+/// is not tested, and the mean difference only shows how far their runs drifted apart.</param>
 public sealed record PairwiseDifference(
     string Estimator,
     string Versus,
@@ -104,7 +117,8 @@ public sealed record PairwiseDifference(
     double? StandardError,
     double? PValue,
     double? PValueAdjusted,
-    bool Significant);
+    bool Significant,
+    bool SameEstimator);
 
 /// <summary>
 /// Early stopping by validation: for each succeeded run, the step where the validation metric is lowest (the earliest

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Pwgf.Api.Keys;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Infrastructure.Jobs;
@@ -25,12 +27,16 @@ public static class ComparisonSubmission
     /// "estimators": ["st", "disarm"], "seeds": [1, 2, 3], "steps": 2000} (the dataset must be installed here: GET
     /// /api/v1/datasets).
     ///
-    /// Idempotency-Key: the same key and body return the same comparison; the same key with another body gets 422; a
-    /// concurrent duplicate 409. Submissions per key are rate limited (429).
+    /// Idempotency-Key: the same key and body from the same API key return the same comparison; the same key with
+    /// another body gets 422; a concurrent duplicate 409. Idempotency keys are scoped per API key: another API key
+    /// using the same value gets a comparison of its own. The comparison records the submitting key's id
+    /// (createdByKey), and only that key or an admin key may cancel it. Submissions per key are rate limited (429).
     /// </remarks>
     /// <param name="request">The comparison.</param>
-    /// <param name="idempotencyKey">Optional. Replaying a request with the same key and body returns the same
-    /// comparison; the same key with another body is refused (422); a concurrent duplicate gets 409.</param>
+    /// <param name="idempotencyKey">Optional, scoped to the API key. Replaying a request with the same key and body
+    /// returns the same comparison; the same key with another body is refused (422); a concurrent duplicate gets
+    /// 409.</param>
+    /// <param name="user">The submitting API key, recorded as the comparison's owner.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
     /// <param name="datasets">Which datasets this deployment has (a VAE on a missing one is refused).</param>
@@ -39,6 +45,7 @@ public static class ComparisonSubmission
     public static async Task<Results<Accepted<ComparisonAccepted>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         SubmitComparisonRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        ClaimsPrincipal user,
         PwgfDbContext db,
         IBackgroundJobClient jobs,
         DatasetCatalog datasets,
@@ -53,8 +60,9 @@ public static class ComparisonSubmission
             dataset => datasets.Describe(dataset) is { Available: false } missing ? $"'{dataset}' is not installed here. {missing.Missing}" : null);
         if (specification is null) return TypedResults.ValidationProblem(errors, title: "The comparison is not valid.");
 
-        var comparison = ComparisonFactory.Create(specification, idempotencyKey, clock.GetUtcNow());
-        if (idempotencyKey is not null && await ReplayAsync(db, idempotencyKey, comparison.RequestHash, cancellationToken) is { } replay)
+        var owner = ApiCaller.Of(user).KeyId;
+        var comparison = ComparisonFactory.Create(specification, owner, idempotencyKey, clock.GetUtcNow());
+        if (idempotencyKey is not null && await ReplayAsync(db, owner, idempotencyKey, comparison.RequestHash, cancellationToken) is { } replay)
         {
             return replay;
         }
@@ -70,7 +78,8 @@ public static class ComparisonSubmission
                 detail: "Another request with the same key was being stored at the same time; fetch it with the same key again.");
         }
 
-        // Enqueued only once the runs are committed, so a job never looks for a run that is not there yet.
+        // Enqueued only once the runs are committed, so a job never looks for a run that is not there yet. Should the
+        // process die or the enqueue fail before the job ids are stored, the workers' reaper adopts the jobless runs.
         var enqueued = comparison.Runs
             .Select(run => (run.Id, jobs.Enqueue<IRunJob>(job => job.ExecuteAsync(run.Id, CancellationToken.None))))
             .ToList();
@@ -79,12 +88,15 @@ public static class ComparisonSubmission
         return TypedResults.Accepted($"/api/v1/comparisons/{comparison.Id}", new ComparisonAccepted(comparison.Id, RunStatus.Queued));
     }
 
-    /// <summary>The earlier comparison stored under this key: the same one again, or 422 if the body differs.</summary>
+    /// <summary>
+    /// The earlier comparison this API key stored under this Idempotency-Key: the same one again, or 422 if the body
+    /// differs. Other API keys' comparisons are never looked at, so their ids do not leak.
+    /// </summary>
     private static async Task<Results<Accepted<ComparisonAccepted>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
-        PwgfDbContext db, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
+        PwgfDbContext db, Guid owner, string idempotencyKey, string requestHash, CancellationToken cancellationToken)
     {
         var earlier = await db.Comparisons.AsNoTracking()
-            .Where(c => c.IdempotencyKey == idempotencyKey)
+            .Where(c => c.CreatedByKey == owner && c.IdempotencyKey == idempotencyKey)
             .Select(c => new { c.Id, c.RequestHash, Statuses = c.Runs.Select(r => r.Status).ToList() })
             .SingleOrDefaultAsync(cancellationToken);
         if (earlier is null) return null;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pwgf.Estimators;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
 using Pwgf.Statistics;
@@ -29,7 +30,21 @@ public static class ComparisonSummary
         string scoreMetric = task?.Score.Name ?? "loss";
         string? validationMetric = task?.Validation?.Name;
         var runs = await ReadRunScoresAsync(db, comparison.Runs, scoreMetric, validationMetric, cancellationToken);
-        return Summarise(labels, scoreMetric, validationMetric, runs);
+        return Summarise(labels, scoreMetric, validationMetric, runs, SameEstimators(task, comparison.Specification, labels));
+    }
+
+    /// <summary>
+    /// Which labels name one estimator on the task's latents (the identities live with the estimators); none when the
+    /// task left the catalogue, since its family is then unknown.
+    /// </summary>
+    public static IReadOnlyList<SameEstimator>? SameEstimators(TaskDefinition? task, ComparisonSpecification specification, IReadOnlyList<string> labels)
+    {
+        if (task is null) return null;
+        var settings = labels
+            .Select(label => specification.Estimators.Single(e => e.Label == label))
+            .Select(e => new EstimatorSettings(e.Name, e.Parameters, e.Choices))
+            .ToList();
+        return EstimatorIdentities.Among(settings, task.Distribution, task.ClassesOf(specification.TaskOptions));
     }
 
     /// <summary>
@@ -84,14 +99,18 @@ public static class ComparisonSummary
     /// Mean and standard error of the succeeded runs' final scores per estimator (a diverged run, whose score is not a
     /// number, makes the mean NaN), ranks with their groups and the pairwise tests (see <see cref="Statistics.Pairwise"/>),
     /// and, when there is a validation metric, the same statistics of the score at each run's best validation step.
+    /// Labels that <paramref name="same"/> marks as one estimator share a standing and their pairs are not tested.
     /// </summary>
     public static SummaryAndPairs Summarise(
-        IReadOnlyList<string> labels, string scoreMetric, string? validationMetric, IReadOnlyList<RunScore> runs)
+        IReadOnlyList<string> labels, string scoreMetric, string? validationMetric, IReadOnlyList<RunScore> runs,
+        IReadOnlyList<SameEstimator>? same = null)
     {
         var finals = labels.Select(label => (Estimator: label, Score: SeedSummary.Of(runs
             .Where(r => r.Estimator == label && r.Succeeded && r.FinalScore is not null)
             .Select(r => r.FinalScore!.Value)))).ToList();
-        var comparison = Statistics.Pairwise.Compare(finals);
+        // A group is numbered by its first label, so the numbers are equal exactly for names of one estimator.
+        var groups = labels.Select((_, i) => same is null ? i : same[i].Others.Prepend(i).Min()).ToList();
+        var comparison = Statistics.Pairwise.Compare(finals, groups);
 
         var summaries = labels.Select((label, i) =>
         {
@@ -101,10 +120,12 @@ public static class ComparisonSummary
             var standing = comparison.Standings[i];
             return new EstimatorSummary(label, scoreMetric, own.Count, scored.Count, mean, standardError, standing.Rank,
                 validationMetric is null ? null : AtBestSteps(validationMetric, scored),
-                standing.RankGroup, standing.IndistinguishableFrom, standing.SeedsToResolve);
+                standing.RankGroup, standing.IndistinguishableFrom, standing.SeedsToResolve,
+                same is null ? [] : [.. same[i].Others.Select(k => labels[k])], same?[i].Reason);
         }).ToList();
         var pairs = comparison.Pairs
-            .Select(p => new PairwiseDifference(p.Estimator, p.Versus, scoreMetric, p.MeanDifference, p.StandardError, p.PValue, p.PValueAdjusted, p.Significant))
+            .Select(p => new PairwiseDifference(p.Estimator, p.Versus, scoreMetric, p.MeanDifference, p.StandardError, p.PValue,
+                p.PValueAdjusted, p.Significant, p.SameEstimator))
             .ToList();
         return new SummaryAndPairs(summaries, pairs);
     }

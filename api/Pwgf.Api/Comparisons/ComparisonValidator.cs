@@ -92,7 +92,7 @@ public static class ComparisonValidator
         }
 
         choices.AddRange(RequestReading.ReadEstimators(entries, problems, definition =>
-                task is not null && !task.Accepts(definition) ? $"'{definition.Name}' cannot run on '{task.Name}' ({task.Distribution} latents)." : null)
+                task?.Refusal(definition) is { } reason ? $"'{definition.Name}' cannot run on '{task.Name}': {reason}." : null)
             .Select(e => new EstimatorChoice(e.Definition.Name, e.Label, e.Parameters.Values, RequestReading.ChoicesOrNull(e.Parameters))));
         return choices;
     }

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
+using Pwgf.Api.Keys;
 using Pwgf.Api.Runs;
 using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
@@ -44,6 +46,8 @@ public static class ComparisonsApi
             .RequireAuthorization(ApiSecurity.SubmitPolicy)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/metrics", ComparisonMetrics.GetAsync).WithName("GetComparisonMetrics")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:guid}/bands", ComparisonBands.GetAsync).WithName("GetComparisonBands")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:guid}/plots/{metric}.png", ComparisonPlots.DrawAsync).WithName("PlotComparisonMetric")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/png")
@@ -138,24 +142,27 @@ public static class ComparisonsApi
         EntityTags.Stamp(http.Response, DetailsTag(comparison.Id, comparison.Runs.Select(r => (r.Id, r.Version))));
         return TypedResults.Ok(new ComparisonDetails(comparison.Id, comparison.Task,
             RunStatusExtensions.Combine(comparison.Runs.Select(r => r.Status).ToList()), comparison.CreatedAt,
-            specification, runs, summary.Estimators, summary.Pairwise));
+            specification, runs, summary.Estimators, summary.Pairwise, comparison.CreatedByKey));
     }
 
     /// <summary>Stop every unfinished run of a comparison; queued runs never start, running ones stop within seconds.</summary>
     /// <remarks>
     /// Needs a key with the submit scope. Queued runs end Cancelled at once; running ones are asked to stop and end
     /// Cancelled at their next flush (about a second); finished runs keep their status. Answers 202 with the
-    /// comparison's combined status; asking again changes nothing.
+    /// comparison's combined status; asking again changes nothing. A submit key may cancel only the comparisons it
+    /// submitted (403 otherwise, and nothing changes); an admin key may cancel any.
     /// </remarks>
     /// <param name="id">The comparison.</param>
+    /// <param name="user">The calling API key.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
     /// <param name="clock">Clock.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Accepted<ComparisonAccepted>, ProblemHttpResult>> CancelAsync(
-        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.ComparisonId == id, cancellationToken);
+        var runs = await Cancellation.CancelAsync(db, jobs, clock, ApiCaller.Of(user), r => r.ComparisonId == id, cancellationToken);
+        if (runs is null) return Cancellation.NotYours("comparison");
         if (runs.Count == 0) return NotFound(id);
         var status = RunStatusExtensions.Combine(runs.Select(r => r.Status).ToList());
         return TypedResults.Accepted($"/api/v1/comparisons/{id}", new ComparisonAccepted(id, status));

@@ -130,7 +130,9 @@ public static class DiagnosticsValidator
         }
 
         planned.AddRange(RequestReading.ReadEstimators(entries, problems, definition =>
-                distribution is { } d && !definition.AppliesTo(d)
+                definition.NeedsImportanceWeights
+                    ? $"'{definition.Name}' trains a multi-sample bound of a model's p(x, z) / q(z | x); these objectives have no data x, so only the VAE tasks run it."
+                : distribution is { } d && !definition.AppliesTo(d)
                     ? $"'{definition.Name}' does not apply to {NameOf(d)} latents; it applies to {string.Join(", ", definition.Distributions.Select(NameOf))}."
                     : null)
             .Select(e => new PlannedEstimator(e.Definition, e.Parameters.Values, RequestReading.ChoicesOrNull(e.Parameters))));

@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
+using Pwgf.Api.Keys;
 using Pwgf.Api.Series;
 using Pwgf.Infrastructure;
 using Pwgf.Infrastructure.Entities;
@@ -59,17 +61,20 @@ public static class RunsApi
     /// <summary>Stop a run: a queued run never starts, a running one stops within seconds; both end Cancelled.</summary>
     /// <remarks>
     /// Needs a key with the submit scope. A finished run keeps its status; asking again changes nothing. Answers 202
-    /// with the run.
+    /// with the run. A submit key may cancel only the runs of comparisons it submitted (403 otherwise, and nothing
+    /// changes); an admin key may cancel any.
     /// </remarks>
     /// <param name="id">The run.</param>
+    /// <param name="user">The calling API key.</param>
     /// <param name="db">Database.</param>
     /// <param name="jobs">Hangfire client.</param>
     /// <param name="clock">Clock.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     public static async Task<Results<Accepted<RunDetails>, ProblemHttpResult>> CancelAsync(
-        Guid id, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, PwgfDbContext db, IBackgroundJobClient jobs, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var runs = await Cancellation.CancelAsync(db, jobs, clock, r => r.Id == id, cancellationToken);
+        var runs = await Cancellation.CancelAsync(db, jobs, clock, ApiCaller.Of(user), r => r.Id == id, cancellationToken);
+        if (runs is null) return Cancellation.NotYours("run");
         return runs.Count == 0 ? NotFound(id) : TypedResults.Accepted($"/api/v1/runs/{id}", ToDetails(runs[0]));
     }
 

@@ -48,29 +48,9 @@ public static class ComparisonMetrics
         string known = comparison.Tag("comparison-metrics", stamps, metric, after, maxPoints);
         if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
 
-        if (maxPoints is { } limit && stamps.Any(s => s.Points > limit))
-        {
-            // Thinned in the database onto targets shared by every run (see SeriesThinning.ThinTogether); the
-            // stamped state is what the kept points show, so its tag goes out.
-            var firsts = await SeriesReader.FirstStepsAsync(db, [.. comparison.Runs.Select(r => r.Id)], metric, after, cancellationToken);
-            int first = firsts.Values.Min(), last = stamps.Max(s => s.LastStep);
-            var kept = new List<RunMetricSeries>();
-            foreach (var (run, stamp) in comparison.Runs.Zip(stamps))
-            {
-                IReadOnlyList<MetricPointDto> points = stamp.Points == 0
-                    ? []
-                    : await cache.GetAsync(run.Id, metric, after, limit, first, last, stamp.LastStep, cancellationToken);
-                kept.Add(new RunMetricSeries(run.Id, run.Estimator, run.Seed, points));
-            }
-            EntityTags.Stamp(http.Response, known);
-            return TypedResults.Ok(new ComparisonMetricSeries(comparison.Id, metric, kept));
-        }
-
-        var series = await comparison.ReadSeriesAsync(db, metric, after, cancellationToken);
-        // Tagged by what was read: points stored since the stamps were taken must not hide behind the older tag.
-        EntityTags.Stamp(http.Response, comparison.Tag("comparison-metrics", series.Select(SeriesStamp.Of), metric, after, maxPoints));
-        var thinned = SeriesThinning.ThinTogether(series, maxPoints);
-        var runs = comparison.Runs.Select((run, i) => new RunMetricSeries(run.Id, run.Estimator, run.Seed, thinned[i])).ToList();
+        var (series, shown) = await comparison.ReadThinnedAsync(db, cache, metric, after, maxPoints, stamps, cancellationToken);
+        EntityTags.Stamp(http.Response, comparison.Tag("comparison-metrics", shown, metric, after, maxPoints));
+        var runs = comparison.Runs.Select((run, i) => new RunMetricSeries(run.Id, run.Estimator, run.Seed, series[i])).ToList();
         return TypedResults.Ok(new ComparisonMetricSeries(comparison.Id, metric, runs));
     }
 }

@@ -18,7 +18,7 @@ public static class ComparisonPlot
     private const int LegendBesideFrom = 640;
 
     /// <summary>The PNG bytes of the plot.</summary>
-    public static byte[] Render(string title, MetricScale scale, IReadOnlyList<EstimatorBand> bands, int width, int height)
+    public static byte[] Render(string title, MetricAxis axis, IReadOnlyList<EstimatorBand> bands, int width, int height)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -26,8 +26,8 @@ public static class ComparisonPlot
 
         plot.Title(title);
         plot.XLabel("step");
-        plot.YLabel(scale.AxisLabel);
-        if (scale.Logarithmic) plot.Axes.Left.TickGenerator = PowersOfTen(bands);
+        plot.YLabel(axis.Label);
+        if (axis.Logarithmic) plot.Axes.Left.TickGenerator = PowersOfTen(bands);
         plot.ShowLegend(width >= LegendBesideFrom ? Edge.Right : Edge.Bottom);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pwgf.Api.Catalog;
 using Pwgf.Api.Comparisons;
 using Pwgf.Api.Hosting;
 using Pwgf.Api.Hosting.OpenApi;
@@ -15,10 +16,11 @@ public static class ComparisonPlots
     /// <remarks>
     /// Drawn with ScottPlot from every stored point of the metric. Each estimator gets a line (the mean over the seeds
     /// that recorded the step) and, with two or more seeds, a shaded band of ± one standard error (sample standard
-    /// deviation / sqrt(seeds)). Metrics whose name contains "variance" are drawn on a log scale: the mean and band
-    /// are taken over log10 of the variance (grad_log_variance, which stores the natural log, is rescaled, not logged
-    /// twice), and ticks are labelled with the variances they stand for. NaN values (a diverged run) and, on a log
-    /// scale, zero variances are left out. The width and height parameters give their ranges and defaults. Carries an
+    /// deviation / sqrt(seeds)). The title, axis label and scale come from the metric's definition (GET
+    /// /api/v1/tasks): a log metric is drawn on a log scale, the mean and band taken over log10 of its values; a
+    /// naturalLog metric (grad_log_variance stores ln of the variance) is rescaled to log10, not logged twice; ticks
+    /// are labelled with the values they stand for. The same numbers are GET /api/v1/comparisons/{id}/bands. NaN
+    /// values (a diverged run) and, on a log scale, values that are not positive are left out. The width and height parameters give their ranges and defaults. Carries an
     /// ETag that changes when a run stores a new point of the metric (If-None-Match gives 304). 404 for an unknown
     /// comparison, a metric the task does not record, or one with no points yet.
     /// </remarks>
@@ -55,6 +57,11 @@ public static class ComparisonPlots
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such metric.", detail: badName);
         }
+        if (comparison.Definition(metric) is not { } definition)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such metric.",
+                detail: $"The task {comparison.Task} has no definition of '{RequestReading.Clip(metric)}'.");
+        }
 
         var stamps = await comparison.StampsAsync(db, metric, -1, cancellationToken);
         if (stamps.All(s => s.Points == 0)) return NoPoints(metric);
@@ -62,11 +69,11 @@ public static class ComparisonPlots
         if (EntityTags.ClientHas(http.Request, known)) return new NotModified(known);
 
         var series = await comparison.ReadSeriesAsync(db, metric, -1, cancellationToken);
-        var scale = MetricScale.For(metric);
-        var bands = SeedBands.Across(comparison.Estimators, comparison.Runs.Select((r, i) => (r.Estimator, series[i])).ToList(), scale.ToAxis);
+        var axis = MetricAxis.For(definition);
+        var bands = SeedBands.Across(comparison.Estimators, comparison.Runs.Select((r, i) => (r.Estimator, series[i])).ToList(), axis.ToAxis);
         if (bands.Count == 0) return NoPoints(metric);
 
-        byte[] png = ComparisonPlot.Render($"{comparison.Task}: {metric}", scale, bands, pixelsWide, pixelsHigh);
+        byte[] png = ComparisonPlot.Render($"{comparison.Task}: {definition.Title}", axis, bands, pixelsWide, pixelsHigh);
         EntityTags.Stamp(http.Response, comparison.Tag("comparison-plot", series.Select(SeriesStamp.Of), metric, pixelsWide, pixelsHigh));
         return TypedResults.Bytes(png, "image/png");
     }

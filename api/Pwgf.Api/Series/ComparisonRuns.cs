@@ -49,6 +49,9 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
         return KnownMetrics is { } names && !names.Contains(name) ? $"'{RequestReading.Clip(name)}' is not a metric of this comparison.{known}" : null;
     }
 
+    /// <summary>What <paramref name="name"/> means for this comparison's task, or null when the task does not record it.</summary>
+    public MetricDefinition? Definition(string name) => TaskRegistry.FindMetric(Task, name);
+
     public async Task<IReadOnlyList<SeriesStamp>> StampsAsync(PwgfDbContext db, string name, int afterStep, CancellationToken cancellationToken)
     {
         var stamps = await SeriesStamp.ReadAsync(db, Runs.Select(r => r.Id).ToList(), name, afterStep, cancellationToken);
@@ -68,6 +71,37 @@ public sealed record ComparisonRuns(Guid Id, string Task, IReadOnlyList<string> 
             .ToListAsync(cancellationToken);
         var byRun = rows.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => g.Select(r => new MetricPointDto(r.Step, r.Value)).ToList());
         return Runs.Select(r => (IReadOnlyList<MetricPointDto>)(byRun.GetValueOrDefault(r.Id) ?? [])).ToList();
+    }
+
+    /// <summary>
+    /// Each run's points of <paramref name="name"/> after <paramref name="afterStep"/>, in the order of
+    /// <see cref="Runs"/>, thinned together to at most <paramref name="maxPoints"/> per run (onto targets shared by every
+    /// run, <see cref="SeriesThinning.ThinTogether"/>), and the stamps of what they show, for the response's tag.
+    /// <paramref name="stamps"/> are this request's stamps of the metric.
+    /// </summary>
+    public async Task<(IReadOnlyList<IReadOnlyList<MetricPointDto>> Series, IEnumerable<SeriesStamp> Shown)> ReadThinnedAsync(
+        PwgfDbContext db, ThinnedSeriesCache cache, string name, int afterStep, int? maxPoints, IReadOnlyList<SeriesStamp> stamps,
+        CancellationToken cancellationToken)
+    {
+        if (maxPoints is { } limit && stamps.Any(s => s.Points > limit))
+        {
+            // Thinned in the database onto targets shared by every run; the stamped state is what the kept points
+            // show, so its stamps make the tag.
+            var firsts = await SeriesReader.FirstStepsAsync(db, [.. Runs.Select(r => r.Id)], name, afterStep, cancellationToken);
+            int first = firsts.Values.Min(), last = stamps.Max(s => s.LastStep);
+            var kept = new List<IReadOnlyList<MetricPointDto>>();
+            foreach (var (run, stamp) in Runs.Zip(stamps))
+            {
+                kept.Add(stamp.Points == 0
+                    ? []
+                    : await cache.GetAsync(run.Id, name, afterStep, limit, first, last, stamp.LastStep, cancellationToken));
+            }
+            return (kept, stamps);
+        }
+
+        var series = await ReadSeriesAsync(db, name, afterStep, cancellationToken);
+        // Tagged by what was read: points stored since the stamps were taken must not hide behind the older tag.
+        return (SeriesThinning.ThinTogether(series, maxPoints), series.Select(SeriesStamp.Of).ToList());
     }
 
     /// <summary>An entity tag for a view of one metric of this comparison: the request's own parameters and every

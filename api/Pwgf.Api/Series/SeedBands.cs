@@ -1,9 +1,12 @@
 using Pwgf.Statistics;
 
-
 namespace Pwgf.Api.Series;
 
-/// <summary>An estimator's curve: <paramref name="Seeds"/> runs contributed at least one point.</summary>
+/// <summary>One estimator's across-seed curve of a metric: mean and standard error step by step.</summary>
+/// <param name="Estimator">The estimator's label in the comparison.</param>
+/// <param name="Seeds">How many of its runs have at least one point the axis can show.</param>
+/// <param name="Points">In step order, in the axis units of the response; each step averages the seeds that recorded
+/// it (its own seeds field), so the newest steps of a running comparison may rest on fewer seeds.</param>
 public sealed record EstimatorBand(string Estimator, int Seeds, IReadOnlyList<BandPoint> Points);
 
 /// <summary>Across-seed means and standard errors, step by step, per estimator (computed by <see cref="SeedBand"/>).</summary>

@@ -101,6 +101,10 @@ namespace Pwgf.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<Guid?>("CreatedByKey")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_key");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -129,9 +133,9 @@ namespace Pwgf.Migrations.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_comparisons_created_at");
 
-                    b.HasIndex("IdempotencyKey")
+                    b.HasIndex("CreatedByKey", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_comparisons_idempotency_key");
+                        .HasDatabaseName("ix_comparisons_created_by_key_idempotency_key");
 
                     b.ToTable("comparisons", "pwgf");
                 });
@@ -276,6 +280,15 @@ namespace Pwgf.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_checkpoints_runs_run_id");
+                });
+
+            modelBuilder.Entity("Pwgf.Infrastructure.Entities.Comparison", b =>
+                {
+                    b.HasOne("Pwgf.Infrastructure.Entities.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedByKey")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_comparisons_api_keys_created_by_key");
                 });
 
             modelBuilder.Entity("Pwgf.Infrastructure.Entities.MetricRow", b =>

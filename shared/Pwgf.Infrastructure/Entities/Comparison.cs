@@ -7,12 +7,13 @@ public sealed class Comparison
 {
     private Comparison() { }
 
-    public Comparison(ComparisonSpecification specification, string? idempotencyKey, DateTimeOffset createdAt)
+    public Comparison(ComparisonSpecification specification, string? idempotencyKey, DateTimeOffset createdAt, Guid? createdByKey = null)
     {
         Id = Guid.CreateVersion7();
         Task = specification.Task;
         Specification = specification;
         RequestHash = RunJson.Hash(specification);
+        CreatedByKey = createdByKey;
         IdempotencyKey = idempotencyKey;
         CreatedAt = createdAt;
     }
@@ -26,7 +27,13 @@ public sealed class Comparison
     /// <summary>Hash of the canonical specification: what an Idempotency-Key replay must match.</summary>
     public string RequestHash { get; private set; } = "";
 
-    /// <summary>The client's Idempotency-Key, unique when given.</summary>
+    /// <summary>
+    /// The API key that submitted it: its owner, who may cancel it (besides admins). Null for comparisons stored
+    /// before keys were recorded, which only admins may cancel.
+    /// </summary>
+    public Guid? CreatedByKey { get; private set; }
+
+    /// <summary>The client's Idempotency-Key, unique per submitting key when given.</summary>
     public string? IdempotencyKey { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }

@@ -24,13 +24,19 @@ public sealed class ToySession : TrainingSession
     public static readonly MetricDefinition GradRelativeBias = new("grad_relative_bias", "Relative bias (noise-corrected)", "", MetricScale.Linear, LowerIsBetter: true,
         "|mean estimate - exact gradient| / |exact gradient| with the Monte Carlo noise of the mean subtracted from the squared distance (0 where the noise explains it all). Not recorded where the exact gradient vanishes.");
 
-    public static readonly MetricDefinition GradBiasPValue = new("grad_bias_pvalue", "Bias test p-value", "", MetricScale.Linear, LowerIsBetter: null,
-        "p-value of the test that the mean estimate equals the exact gradient (Hotelling's T^2 or its diagonal form); small values are evidence of bias.");
+    public static readonly MetricDefinition GradRelativeBiasUpper95 = new("grad_relative_bias_upper95", "Relative bias, upper 95% bound", "", MetricScale.Linear, LowerIsBetter: true,
+        "An upper 95% confidence bound on the true relative bias from the same diagnosticSamples estimates: the Monte Carlo uncertainty of grad_relative_bias within one evaluation. Not recorded where the exact gradient vanishes.");
+
+    public static readonly MetricDefinition GradBiasPValue = new("grad_bias_pvalue", "Bias test p-value", "", MetricScale.Log, LowerIsBetter: null,
+        "p-value of the test that the mean estimate equals the exact gradient (Hotelling's T^2 or its diagonal form); small values are evidence of bias. Values below 1e-16, where the tail probability is no longer resolved in double precision, are recorded as 1e-16.");
 
     public static readonly MetricDefinition GradLogVariance = new("grad_log_variance", "Gradient variance", "", MetricScale.NaturalLog, LowerIsBetter: true,
         "The natural log of the per-coordinate variance of single-sample estimates, averaged over coordinates. Average it over seeds as it is (a geometric mean of variances). Absent for an estimator without variance.");
 
-    public static IReadOnlyList<MetricDefinition> Metrics { get; } = [Loss, ParameterMean, GradCosine, GradRelativeBias, GradBiasPValue, GradLogVariance];
+    public static IReadOnlyList<MetricDefinition> Metrics { get; } = [Loss, ParameterMean, GradCosine, GradRelativeBias, GradRelativeBiasUpper95, GradBiasPValue, GradLogVariance];
+
+    /// <summary>The floor of recorded p-values: below it 1 - CDF has no correct digits left in double precision.</summary>
+    private const double SmallestPValue = 1e-16;
 
     private readonly ToyProblem _problem;
     private readonly TorchSharp.Modules.Parameter _theta;           // [dims] or [dims, classes]
@@ -86,10 +92,11 @@ public sealed class ToySession : TrainingSession
         {
             new(Loss, expected.item<double>()),
             new(ParameterMean, MeanCoordinateValue(point)),
-            new(GradBiasPValue, bias.BiasTest.PValue),
+            new(GradBiasPValue, Math.Max(bias.BiasTest.PValue, SmallestPValue)),
         };
         if (bias.CosineSimilarity is { } cosine) metrics.Add(new(GradCosine, cosine));
         if (bias.RelativeBiasCorrected is { } corrected) metrics.Add(new(GradRelativeBias, corrected));
+        if (bias.RelativeBiasUpper95 is { } upper) metrics.Add(new(GradRelativeBiasUpper95, upper));
         if (bias.MeanVariance > 0)
         {
             metrics.Add(new(GradLogVariance, Math.Log(bias.MeanVariance)));

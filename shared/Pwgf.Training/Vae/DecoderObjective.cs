@@ -7,9 +7,10 @@ namespace Pwgf.Training.Vae;
 /// <summary>
 /// The VAE's f for a minibatch: f(z) = -log p(x | z) through the decoder. Estimators that evaluate several points
 /// per example stack them sample-major, so row r belongs to image r mod batch. The frozen view sends gradient to z
-/// only, never into the decoder's weights.
+/// only, never into the decoder's weights. Its importance weights log p(x | z) + log p(z) - log q(z | x) serve the
+/// estimators that train a multi-sample bound (VIMCO).
 /// </summary>
-internal sealed class DecoderObjective(VaeModel model, Tensor images, bool frozen = false) : IObjective
+internal sealed class DecoderObjective(VaeModel model, Tensor images, bool frozen = false) : IImportanceWeightedObjective
 {
     public Tensor Evaluate(LatentFamily family, Tensor sample)
     {
@@ -18,6 +19,9 @@ internal sealed class DecoderObjective(VaeModel model, Tensor images, bool froze
         var paired = rows == batch ? images : images.repeat(rows / batch, 1);
         return model.ReconstructionLoss(sample, paired, frozen);
     }
+
+    public Tensor LogWeight(LatentFamily family, Tensor sample, Tensor parameters) =>
+        model.LogPrior(sample) - Evaluate(family, sample) - family.LogProbability(sample, parameters);
 
     public IObjective Frozen() => frozen ? this : new DecoderObjective(model, images, frozen: true);
 

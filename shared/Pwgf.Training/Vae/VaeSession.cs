@@ -8,7 +8,9 @@ namespace Pwgf.Training.Vae;
 
 /// <summary>
 /// Trains a discrete-latent VAE: the estimator supplies the encoder's gradient of E_q[-log p(x | z)], while the
-/// KL term (closed form), the decoder and the prior get exact autodiff gradients. Images are binarised afresh
+/// KL term (closed form), the decoder and the prior get exact autodiff gradients. An estimator that trains a
+/// multi-sample bound (<see cref="IMultiSampleBoundEstimator"/>, VIMCO) replaces the whole ELBO by its bound, prior
+/// and log q included, so no KL term is added. Images are binarised afresh
 /// every time a batch is drawn; evaluation images are binarised once, with a fixed seed, so every evaluation of
 /// every run scores the same binary images.
 /// </summary>
@@ -40,7 +42,7 @@ public sealed class VaeSession : TrainingSession
 
     private readonly VaeProblem _problem;
     private readonly VaeModel _model;
-    private readonly GradientMoments _moments;
+    private readonly GradientMovingAverages _moments;
     private readonly Tensor _validation;                // [V, pixels] in {0, 1}
     private readonly Tensor _test;                      // [T, pixels] in {0, 1}
     private readonly BinarisedBatches _batches;         // the same for every estimator
@@ -73,7 +75,7 @@ public sealed class VaeSession : TrainingSession
             _model = Own(new VaeModel(problem, train.PixelsPerImage, meanImage, init, device));
         }
         Train(_model.Parameters);
-        _moments = Own(new GradientMoments([.. _model.Encoder.Parameters], decay: 0.999));
+        _moments = Own(new GradientMovingAverages([.. _model.Encoder.Parameters], decay: 0.999));
         _batches = new BinarisedBatches(train, (ulong)configuration.Seed ^ DataStream);
         _noise = RandomStream(0);
         _elboSum = Own(zeros(1, dtype: float64, device: device));
@@ -97,20 +99,21 @@ public sealed class VaeSession : TrainingSession
         using var scope = NewDisposeScope();
         var images = _batches.Next(_problem.BatchSize, TensorDevice);                             // [B, pixels]
 
-        var (parameters, reconstruction) = Reconstruct(images);                                   // [B, dims(, K)], [B]
-        Tune(reconstruction, parameters);
+        var (parameters, estimated) = Estimate(images);                                           // [B, dims(, K)], [B]
+        Tune(estimated, parameters);
         var kl = _model.KullbackLeibler(parameters);                                              // [B]
-        var loss = (reconstruction + kl).mean();
+        var loss = (TrainsBound ? estimated : estimated + kl).mean();
 
         Optimizer.ZeroGrad();
         loss.backward();
         _moments.Update();
         Optimizer.Step();
 
-        // The surrogate's value estimates E_q[-log p(x | z)] unless the estimator evaluated f at relaxed points.
+        // The surrogate's value estimates E_q[-log p(x | z)] unless the estimator evaluated f at relaxed points or
+        // trains a multi-sample bound (whose value is -L_K, not the -ELBO the metric reports).
         using (no_grad())
         {
-            var negElbo = Estimator.Relaxed
+            var negElbo = Estimator.Relaxed || TrainsBound
                 ? (_model.ReconstructionLoss(_model.Family.Sample(parameters.detach(), _noise), images) + kl).mean()
                 : loss;
             _elboSum.add_(negElbo.detach().to_type(float64));
@@ -121,14 +124,18 @@ public sealed class VaeSession : TrainingSession
 
     /// <summary>
     /// The estimated part of a step's loss: the latent parameters the encoder gives <paramref name="images"/>
-    /// [n, pixels], and the estimator's surrogate of E_q[-log p(x | z)] per image [n], through which the encoder gets
-    /// the estimator's gradient and the decoder its exact one. (Tests compare that encoder gradient with enumeration.)
+    /// [n, pixels], and the estimator's surrogate per image [n], through which the encoder gets the estimator's
+    /// gradient and the decoder its exact one. The surrogate stands for E_q[-log p(x | z)], or for the negated
+    /// multi-sample bound -L_K when <see cref="TrainsBound"/>. (Tests compare its encoder gradient with enumeration.)
     /// </summary>
-    internal (Tensor Parameters, Tensor Reconstruction) Reconstruct(Tensor images)
+    internal (Tensor Parameters, Tensor Estimated) Estimate(Tensor images)
     {
         var parameters = _model.Encode(images);                                                   // [n, dims(, K)]
         return (parameters, Estimator.Surrogate(parameters, new DecoderObjective(_model, images), _noise));
     }
+
+    /// <summary>Whether the estimator trains a multi-sample bound in place of the ELBO (VIMCO).</summary>
+    internal bool TrainsBound => Estimator is IMultiSampleBoundEstimator;
 
     /// <summary>The model being trained (for tests that look inside a step).</summary>
     internal VaeModel Model => _model;

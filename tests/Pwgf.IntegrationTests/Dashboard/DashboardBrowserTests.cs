@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pwgf.Api.Comparisons;
+using Pwgf.Api.Series;
+using Pwgf.Client;
 using Pwgf.IntegrationTests.Support;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -18,7 +20,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 {
     private const int DesktopWidth = 1280, DesktopHeight = 800, PhoneWidth = 390, PhoneHeight = 844;
     private static readonly TimeSpan TrainingTimeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_bias_pvalue", "grad_log_variance"];
+    private static readonly string[] ToyMetrics = ["loss", "parameter_mean", "grad_cosine", "grad_relative_bias", "grad_relative_bias_upper95", "grad_bias_pvalue", "grad_log_variance"];
 
     private Chromium _chromium = null!;
 
@@ -73,6 +75,7 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
         int lossPoints = expected.Count(row => row.Metric == "loss");
         Assert.Equal(AllLossPoints, lossPoints);
         await Expect(page.Locator("figure[data-metric='loss']")).ToHaveAttributeAsync("data-points", lossPoints.ToString(CultureInfo.InvariantCulture));
+        await AssertChartsFollowTheMetricDefinitionsAsync(page, id);
         await Expect(page.Locator("table.summary tbody tr")).ToHaveCountAsync(2);
         // Ranks read as the groups the API's pairwise tests allow ("1–2, not resolved" rather than a strict order).
         foreach (var entry in comparison.Summary)
@@ -186,6 +189,46 @@ public sealed partial class DashboardBrowserTests(ServiceFixture service, ITestO
 
         // Chromium reports the refused request itself on the console; nothing else may appear there.
         Assert.All(_chromium.Errors, error => Assert.Contains("status of 400", error));
+    }
+
+    /// <summary>
+    /// The charts are the task's metric definitions (GET /api/v1/tasks), in their order, titled, scaled and explained by
+    /// them, and they draw the service's bands: the log-scale variance chart's lines are 10^mean of the bands route.
+    /// </summary>
+    private async Task AssertChartsFollowTheMetricDefinitionsAsync(IPage page, Guid id)
+    {
+        using var client = new PwgfClient(service.Client);
+        var definitions = (await client.ListTasksAsync()).Single(t => t.Name == "poisson-toy").MetricDefinitions;
+        string[] charted = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('figure.chart')].map(f => f.dataset.metric)");
+        Assert.Equal(definitions.Select(d => d.Name), charted);
+
+        // Pinned from the metrics' meaning: grad_log_variance stores ln of a variance, loss is drawn as stored.
+        var variance = definitions.Single(d => d.Name == "grad_log_variance");
+        var loss = definitions.Single(d => d.Name == "loss");
+        Assert.Equal(("naturalLog", "linear"), (variance.Scale, loss.Scale));
+        foreach (var (definition, axisType) in new[] { (variance, "logarithmic"), (loss, "linear") })
+        {
+            var figure = page.Locator($"figure[data-metric='{definition.Name}']");
+            await Expect(figure).ToBeVisibleAsync();
+            await Expect(figure.Locator("h3")).ToContainTextAsync(definition.Title);
+            await Expect(figure.Locator("h3")).ToHaveAttributeAsync("title", definition.Description);
+            await Expect(figure.Locator(".hint")).ToHaveTextAsync(definition.Description);
+            string[] axis = await figure.EvaluateAsync<string[]>(
+                "f => { const y = Chart.getChart(f.querySelector('canvas')).options.scales.y; return [y.type, y.title.text]; }");
+            Assert.Equal(axisType, axis[0]);
+            Assert.StartsWith(definition.Title, axis[1]);
+        }
+
+        var bands = await client.GetComparisonBandsAsync(id, variance.Name, maxPoints: 500);
+        Assert.Equal("log10", bands.Axis);
+        double[] drawn = await page.Locator($"figure[data-metric='{variance.Name}']").EvaluateAsync<double[]>(
+            "f => Chart.getChart(f.querySelector('canvas')).data.datasets[0].data.map(p => p.y)");
+        double[] expected = [.. bands.Estimators[0].Points.Select(p => Math.Pow(10, p.Mean))];
+        Assert.Equal(expected.Length, drawn.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - drawn[i]) <= 1e-12 * expected[i], $"point {i}: the chart drew {drawn[i]:R}, the bands say {expected[i]:R}");
+        }
     }
 
     /// <summary>The error slot that a field's aria-describedby points to.</summary>

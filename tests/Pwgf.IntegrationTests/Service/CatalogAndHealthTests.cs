@@ -17,6 +17,8 @@ public sealed class CatalogAndHealthTests(ServiceFixture service)
         var samples = Assert.Single(loo.Parameters);
         Assert.Equal(("samples", "integer", 2.0, 2.0), (samples.Name, samples.Kind, ((JsonElement)samples.Default).GetDouble(), samples.Minimum));
         Assert.Contains("poisson", estimators.Single(e => e.Name == "pwgf").Distributions);
+        // vimco needs a model's importance weights (the dashboard's audit form leaves it out); reinforce does not.
+        Assert.Equal((true, false), (estimators.Single(e => e.Name == "vimco").NeedsImportanceWeights, estimators.Single(e => e.Name == "reinforce").NeedsImportanceWeights));
         Assert.Superset(new HashSet<string> { "st", "pwgf", "reinforce-loo", "exact" }, estimators.Select(e => e.Name).ToHashSet());
     }
 

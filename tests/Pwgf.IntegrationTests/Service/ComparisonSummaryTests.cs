@@ -106,4 +106,48 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
         }
         Assert.All(comparison.Summary, s => Assert.True(s.SeedsToResolve is null or >= 2));
     }
+
+    [Fact]
+    public async Task Two_names_of_one_estimator_are_said_to_be_one_and_never_ranked_apart()
+    {
+        // On Bernoulli latents pwgf's mean projection is straight-through and its W2 rule is ReinMax at temperature 1
+        // (docs/pwgf.md); the summary must name each pair together instead of ranking them apart.
+        var accepted = await service.SubmitAsync("""
+            {"task": "bernoulli-toy", "taskOptions": {"dims": 4, "batchSize": 4, "diagnosticSamples": 100},
+             "estimators": ["st", {"name": "pwgf", "projection": "mean"}, "pwgf", "reinmax"], "seeds": [61, 62], "steps": 150,
+             "evalEvery": 50}
+            """);
+        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        Assert.Equal(RunStatus.Succeeded, comparison.Status);
+
+        var summary = comparison.Summary.ToDictionary(s => s.Estimator);
+        Assert.Equal(["st", "pwgf(projection=mean)", "pwgf", "reinmax"], comparison.Summary.Select(s => s.Estimator));
+        Assert.Equal(["pwgf(projection=mean)"], summary["st"].SameEstimatorAs);
+        Assert.Equal(["st"], summary["pwgf(projection=mean)"].SameEstimatorAs);
+        Assert.Equal(["reinmax"], summary["pwgf"].SameEstimatorAs);
+        Assert.Equal(["pwgf"], summary["reinmax"].SameEstimatorAs);
+        Assert.Contains("straight-through", summary["st"].SameEstimatorReason);
+        Assert.Contains("ReinMax at temperature 1", summary["pwgf"].SameEstimatorReason);
+
+        // Same estimator and same seeds: straight-through under its two names trains the same runs.
+        Assert.Equal(summary["st"].FinalScoreMean!.Value, summary["pwgf(projection=mean)"].FinalScoreMean!.Value, 1e-12);
+
+        // Each pair shares one rank and one group, and two distinct estimators remain to be ranked.
+        foreach (var (first, second) in new[] { ("st", "pwgf(projection=mean)"), ("pwgf", "reinmax") })
+        {
+            Assert.Equal((summary[first].Rank, summary[first].RankGroup), (summary[second].Rank, summary[second].RankGroup));
+            Assert.Contains(second, summary[first].IndistinguishableFrom);
+        }
+        Assert.Equal(2, comparison.Summary.Select(s => s.Rank).Distinct().Count());
+        Assert.All(comparison.Summary, s => Assert.True(s.RankGroup is "1" or "2" or "1-2", s.RankGroup));
+
+        // Their pairs are flagged, not tested; the four pairs across the two estimators are tested (Holm over four).
+        var flagged = comparison.Pairwise.Where(p => p.SameEstimator).ToList();
+        Assert.Equal([("st", "pwgf(projection=mean)"), ("pwgf", "reinmax")], flagged.Select(p => (p.Estimator, p.Versus)));
+        Assert.All(flagged, p => Assert.Equal(((double?)null, (double?)null, false), (p.PValue, p.PValueAdjusted, p.Significant)));
+        var tested = comparison.Pairwise.Where(p => !p.SameEstimator).ToList();
+        Assert.Equal(4, tested.Count);
+        var adjusted = Holm.Adjust([.. tested.Select(p => p.PValue!.Value)]);
+        for (int i = 0; i < tested.Count; i++) Assert.Equal(adjusted[i], tested[i].PValueAdjusted!.Value, 1e-12);
+    }
 }

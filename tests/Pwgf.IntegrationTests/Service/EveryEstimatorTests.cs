@@ -22,6 +22,7 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
         var tasks = await service.Api.ListTasksAsync();
         var estimators = tasks.Single(t => t.Name == task).Estimators;
         Assert.Superset(added.Split(' ').ToHashSet(), estimators.ToHashSet());
+        Assert.DoesNotContain("vimco", estimators); // it needs a model's p(x, z), which a toy does not have
 
         var accepted = await service.Api.SubmitAsync(JsonSerializer.Serialize(new
         {
@@ -46,9 +47,9 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
 
     /// <summary>A small configuration on the synthetic images (no installed dataset needed).</summary>
     [Theory]
-    [InlineData("bernoulli-vae", """["nvil", "muprop", "arms", "leg"]""", "")]
-    [InlineData("categorical-vae", """["nvil", "muprop", "disarm", "leg", "rebar", "relax", "unordered-set"]""", """, "classes": 4""")]
-    [InlineData("poisson-vae", """["nvil", "leg", "st-eat"]""", "")]
+    [InlineData("bernoulli-vae", """["nvil", "muprop", "arms", "leg", "vimco"]""", "")]
+    [InlineData("categorical-vae", """["nvil", "muprop", "disarm", "leg", "rebar", "relax", "unordered-set", "vimco"]""", """, "classes": 4""")]
+    [InlineData("poisson-vae", """["nvil", "leg", "st-eat", "vimco"]""", "")]
     public async Task The_estimators_added_for_issue_17_train_each_vae_task_that_accepts_them(string task, string estimators, string options)
     {
         var accepted = await service.Api.SubmitAsync($$$"""
@@ -68,6 +69,33 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
             Assert.Equal([0, 10, 20], bound.Points.Select(p => p.Step));
             Assert.All(bound.Points.Concat(elbo.Points), p => Assert.True(double.IsFinite(p.Value), $"{run.Estimator}: {p.Value} at {p.Step}"));
         }
+    }
+
+    [Fact]
+    public async Task Vimco_is_listed_for_every_family_and_offered_by_the_vae_tasks_alone()
+    {
+        var estimators = (await service.Client.GetFromJsonAsync<List<EstimatorDescription>>("/api/v1/estimators", ServiceFixture.Json))!;
+        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+
+        var vimco = estimators.Single(e => e.Name == "vimco");
+        Assert.Equal(["bernoulli", "categorical", "poisson"], vimco.Distributions.Order());
+        Assert.Equal(5, ((JsonElement)vimco.Parameters.Single(p => p.Name == "samples").Default).GetDouble());
+        Assert.Equal(["bernoulli-vae", "categorical-vae", "poisson-vae"], tasks.Where(t => t.Estimators.Contains("vimco")).Select(t => t.Name).Order());
+    }
+
+    [Fact]
+    public async Task Vimco_on_a_toy_task_is_refused_with_a_problem_naming_the_estimator_and_the_reason()
+    {
+        using var response = await service.Client.PostAsync("/api/v1/comparisons", ServiceFixture.Body("""
+            {"task": "bernoulli-toy", "estimators": ["st", {"name": "vimco", "samples": 3}], "seeds": [1], "steps": 5}
+            """));
+        string body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        using var problem = JsonDocument.Parse(body);
+        var messages = problem.RootElement.GetProperty("errors").GetProperty("estimators[1]").EnumerateArray().Select(m => m.GetString()!).ToList();
+        Assert.Contains(messages, m => m.Contains("'vimco' cannot run on 'bernoulli-toy'") && m.Contains("p(x, z)"));
     }
 
     [Fact]

@@ -223,6 +223,7 @@ public sealed class ServiceFixture : IAsyncLifetime
         ["Jobs__InvisibilityTimeout"] = InvisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
         ["Worker__LeaseTimeout"] = "00:00:04",
         ["Worker__ReaperInterval"] = "00:00:00.500",
+        ["Worker__JoblessGrace"] = "00:00:03", // a run still without a job this long after its submission lost its enqueue
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
         ["DOTNET_ENVIRONMENT"] = "Production",

@@ -36,6 +36,10 @@ public sealed class ToyMetricsTests
         Assert.True(st["grad_bias_pvalue"] < 1e-6, $"st p = {st["grad_bias_pvalue"]}");
         Assert.True(pwgf["grad_relative_bias"] < 0.05, $"pwgf corrected bias {pwgf["grad_relative_bias"]}");
         Assert.True(pwgf["grad_bias_pvalue"] > 1e-3, $"pwgf p = {pwgf["grad_bias_pvalue"]}");
+        // The upper bound sits above the corrected value, and for ST still covers its true relative bias of 0.263.
+        Assert.All(new[] { st, pwgf }, metrics => Assert.True(metrics["grad_relative_bias_upper95"] >= metrics["grad_relative_bias"]));
+        Assert.True(st["grad_relative_bias_upper95"] >= 0.263, $"st upper bound {st["grad_relative_bias_upper95"]}");
+        Assert.True(pwgf["grad_relative_bias_upper95"] < 0.1, $"pwgf upper bound {pwgf["grad_relative_bias_upper95"]}");
         Assert.All(new[] { st, pwgf }, metrics => Assert.True(metrics.ContainsKey("grad_cosine"), "the gradient is resolved here"));
         Assert.Contains("grad_bias_pvalue", ToySession.Metrics.Select(metric => metric.Name));
     }

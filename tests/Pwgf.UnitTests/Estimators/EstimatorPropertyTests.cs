@@ -177,6 +177,7 @@ public sealed class EstimatorPropertyTests
             ["relax"] = [Bernoulli, Categorical],
             ["unordered-set"] = [Categorical],
             ["st-eat"] = [Poisson],
+            ["vimco"] = [Bernoulli, Categorical, Poisson],
         };
         foreach (var (name, families) in expected)
         {
@@ -195,6 +196,8 @@ public sealed class EstimatorPropertyTests
         Assert.Equal(4, Default("unordered-set", "samples"));
         Assert.Equal(32, Default("leg", "truncation"));
         Assert.Equal(0.1, Default("st-eat", "temperature"));
+        Assert.Equal(5, Default("vimco", "samples"));
+        Assert.Equal(2, EstimatorRegistry.Find("vimco")!.Parameters.Single(p => p.Name == "samples").Minimum);
         Assert.Equal((100, 0, 0.01), (Default("nvil", "hidden"), Default("nvil", "normalise"), Default("nvil", "tuningRate")));
     }
 

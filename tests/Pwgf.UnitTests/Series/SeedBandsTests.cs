@@ -1,4 +1,5 @@
 using Pwgf.Api.Series;
+using Pwgf.Training;
 
 namespace Pwgf.UnitTests.Series;
 
@@ -32,26 +33,52 @@ public sealed class SeedBandsTests
     }
 
     [Fact]
-    public void Variance_metrics_go_on_a_log10_axis_and_values_it_cannot_show_are_left_out()
+    public void The_axis_follows_the_metric_definition_and_never_the_metric_name()
     {
-        var raw = MetricScale.For("encoder_grad_variance");
-        Assert.True(raw.Logarithmic);
-        Assert.Equal(-3, raw.ToAxis(1e-3)!.Value, 12);
-        Assert.Null(raw.ToAxis(0));
-        Assert.Null(raw.ToAxis(double.NaN));
+        // Names chosen to mislead a guess from the name: only the declared scale may decide.
+        var logScale = MetricAxis.For(new MetricDefinition("spread", "Spread", "", MetricScale.Log, true, "A positive spread."));
+        Assert.True(logScale.Logarithmic);
+        Assert.Equal("log10", logScale.Units);
+        Assert.Equal("Spread, log scale", logScale.Label);
+        Assert.Equal(-3, logScale.ToAxis(1e-3)!.Value, 12);
+        Assert.Null(logScale.ToAxis(0));
+        Assert.Null(logScale.ToAxis(-1));
+        Assert.Null(logScale.ToAxis(double.NaN));
 
-        // grad_log_variance stores ln(variance): rescaled to log10, not logged again.
-        var natural = MetricScale.For("grad_log_variance");
+        // Stored as ln of the quantity: rescaled to log10, not logged again (ln 100 is 2 decades, ln 0.1 is -1).
+        var natural = MetricAxis.For(new MetricDefinition("ln_spread", "Spread", "", MetricScale.NaturalLog, true, "ln of a spread."));
         Assert.True(natural.Logarithmic);
-        Assert.Equal(2, natural.ToAxis(Math.Log(100))!.Value, 12);
-        Assert.Equal(-1, natural.ToAxis(Math.Log(0.1))!.Value, 12);
+        Assert.Equal(2, natural.ToAxis(4.605170185988092)!.Value, 12);
+        Assert.Equal(-1, natural.ToAxis(-2.302585092994046)!.Value, 12);
+        Assert.Equal(-7.5, natural.ToAxis(-7.5 * 2.302585092994046)!.Value, 12); // negative logs are fine values
 
-        var loss = MetricScale.For("loss");
-        Assert.False(loss.Logarithmic);
-        Assert.Equal(-2.5, loss.ToAxis(-2.5));
-        Assert.Null(loss.ToAxis(double.PositiveInfinity));
+        var linear = MetricAxis.For(new MetricDefinition("weight_variance", "Weight", "nats", MetricScale.Linear, null, "As stored."));
+        Assert.False(linear.Logarithmic);
+        Assert.Equal("linear", linear.Units);
+        Assert.Equal("Weight (nats)", linear.Label);
+        Assert.Equal(-2.5, linear.ToAxis(-2.5));
+        Assert.Equal(0, linear.ToAxis(0));
+        Assert.Null(linear.ToAxis(double.PositiveInfinity));
+    }
 
-        var bands = SeedBands.Across(["st"], [("st", Points((0, 1e-2), (1, 0), (2, double.NaN), (3, 1e2)))], raw.ToAxis);
+    [Fact]
+    public void The_service_metrics_get_the_axis_of_their_declared_scale()
+    {
+        // Pinned here from the metrics' meaning: grad_log_variance stores ln of a variance, encoder_grad_variance a
+        // variance, the rest are drawn as stored.
+        Assert.Equal("log10", AxisOf("poisson-toy", "grad_log_variance").Units);
+        Assert.Equal(2, AxisOf("poisson-toy", "grad_log_variance").ToAxis(Math.Log(100))!.Value, 12);
+        Assert.Equal("log10", AxisOf("bernoulli-vae", "encoder_grad_variance").Units);
+        Assert.Equal(-3, AxisOf("bernoulli-vae", "encoder_grad_variance").ToAxis(1e-3)!.Value, 12);
+        foreach (var (task, metric) in new[] { ("poisson-toy", "loss"), ("bernoulli-toy", "grad_cosine"), ("bernoulli-vae", "test_neg_log_likelihood") })
+        {
+            Assert.Equal("linear", AxisOf(task, metric).Units);
+        }
+
+        var bands = SeedBands.Across(["st"], [("st", Points((0, 1e-2), (1, 0), (2, double.NaN), (3, 1e2)))],
+            AxisOf("bernoulli-vae", "encoder_grad_variance").ToAxis);
         Assert.Equal([(0, -2.0), (3, 2.0)], bands[0].Points.Select(p => (p.Step, p.Mean)));
     }
+
+    private static MetricAxis AxisOf(string task, string metric) => MetricAxis.For(TaskRegistry.FindMetric(task, metric)!);
 }

@@ -1,4 +1,5 @@
 using Pwgf.Api.Comparisons;
+using Pwgf.Training;
 
 namespace Pwgf.UnitTests.Service;
 
@@ -102,5 +103,63 @@ public sealed class SummaryAggregationTests
         Assert.Empty(byName["c"].IndistinguishableFrom);
         Assert.NotNull(byName["a"].SeedsToResolve);
         Assert.True(byName["a"].SeedsToResolve > 3, "a gap of half a standard deviation is not resolved by three seeds");
+    }
+
+    [Fact]
+    public void Labels_of_one_estimator_on_the_task_are_named_together_share_a_rank_and_are_not_tested_against_each_other()
+    {
+        // On bernoulli-toy, st and pwgf with the mean projection are one estimator, and so are pwgf (W2) and reinmax at
+        // temperature 1 (docs/pwgf.md); disarm is unlike all of them. Labels are as the validator writes them.
+        var specification = new ComparisonSpecification("bernoulli-toy", new Dictionary<string, double> { ["dims"] = 1 },
+            [
+                new EstimatorChoice("st", "st", new Dictionary<string, double>()),
+                new EstimatorChoice("pwgf", "pwgf(projection=mean)", new Dictionary<string, double> { ["preconditioned"] = 0 },
+                    new Dictionary<string, string> { ["projection"] = "mean" }),
+                new EstimatorChoice("pwgf", "pwgf", new Dictionary<string, double> { ["preconditioned"] = 0 },
+                    new Dictionary<string, string> { ["projection"] = "w2" }),
+                new EstimatorChoice("reinmax", "reinmax", new Dictionary<string, double> { ["temperature"] = 1 }),
+                new EstimatorChoice("disarm", "disarm", new Dictionary<string, double>()),
+            ],
+            [1, 2], 10, new OptimizerSpecification("adam", 0.01), 1);
+        string[] labels = ["st", "pwgf(projection=mean)", "pwgf", "reinmax", "disarm"];
+        var same = ComparisonSummary.SameEstimators(TaskRegistry.Find("bernoulli-toy"), specification, labels);
+        double[] finals = [0.30, 0.30, 0.10, 0.10, 0.20];
+        var runs = labels.SelectMany((label, i) => new[] { new RunScore(label, true, finals[i] - 0.01), new RunScore(label, true, finals[i] + 0.01) }).ToList();
+
+        var result = ComparisonSummary.Summarise(labels, "loss", null, runs, same);
+
+        var byName = result.Estimators.ToDictionary(s => s.Estimator);
+        Assert.Equal(["pwgf(projection=mean)"], byName["st"].SameEstimatorAs);
+        Assert.Equal(["st"], byName["pwgf(projection=mean)"].SameEstimatorAs);
+        Assert.Equal(["reinmax"], byName["pwgf"].SameEstimatorAs);
+        Assert.Equal(["pwgf"], byName["reinmax"].SameEstimatorAs);
+        Assert.Empty(byName["disarm"].SameEstimatorAs);
+        Assert.Null(byName["disarm"].SameEstimatorReason);
+        Assert.Contains("straight-through", byName["st"].SameEstimatorReason);
+        Assert.Contains("ReinMax", byName["reinmax"].SameEstimatorReason);
+
+        // Three estimators, not five: ranks 1 (pwgf = reinmax), 2 (disarm), 3 (st = pwgf(projection=mean)).
+        Assert.Equal(new int?[] { 3, 3, 1, 1, 2 }, result.Estimators.Select(s => s.Rank));
+        Assert.Equal(byName["pwgf"].RankGroup, byName["reinmax"].RankGroup);
+        Assert.Equal(byName["st"].RankGroup, byName["pwgf(projection=mean)"].RankGroup);
+
+        var flagged = result.Pairwise.Where(p => p.SameEstimator).Select(p => (p.Estimator, p.Versus)).ToList();
+        Assert.Equal([("st", "pwgf(projection=mean)"), ("pwgf", "reinmax")], flagged);
+        Assert.All(result.Pairwise.Where(p => p.SameEstimator), p => Assert.Equal(((double?)null, false), (p.PValueAdjusted, p.Significant)));
+        Assert.All(result.Pairwise.Where(p => !p.SameEstimator), p => Assert.NotNull(p.PValueAdjusted));
+    }
+
+    [Fact]
+    public void Without_the_task_in_the_catalogue_no_label_is_called_the_same_as_another()
+    {
+        var specification = new ComparisonSpecification("retired-task", new Dictionary<string, double>(),
+            [new EstimatorChoice("st", "st", new Dictionary<string, double>()),
+             new EstimatorChoice("pwgf", "pwgf(projection=mean)", new Dictionary<string, double>(), new Dictionary<string, string> { ["projection"] = "mean" })],
+            [1], 10, new OptimizerSpecification("adam", 0.01), 1);
+        Assert.Null(ComparisonSummary.SameEstimators(TaskRegistry.Find("retired-task"), specification, ["st", "pwgf(projection=mean)"]));
+        var result = ComparisonSummary.Summarise(["st", "pwgf(projection=mean)"], "loss", null,
+            [new RunScore("st", true, 1.0), new RunScore("pwgf(projection=mean)", true, 1.0)]);
+        Assert.All(result.Estimators, s => Assert.Empty(s.SameEstimatorAs));
+        Assert.False(Assert.Single(result.Pairwise).SameEstimator);
     }
 }

@@ -133,6 +133,61 @@ public sealed class SignificanceTests
     }
 
     [Fact]
+    public void Names_of_one_estimator_share_a_standing_count_once_and_their_pair_is_not_tested()
+    {
+        // The twins of the test above, now declared one estimator (group 1): slow is resolved second of two.
+        var comparison = Pairwise.Compare(
+        [
+            ("slow", SeedSummary.Of([3.0, 3.1, 2.9])),
+            ("fast", SeedSummary.Of([1.0, 1.1, 0.9])),
+            ("twin", SeedSummary.Of([1.0, 1.1, 0.9])),
+        ], groups: [0, 1, 1]);
+
+        var twins = comparison.Pairs.Single(p => p.Estimator == "fast" && p.Versus == "twin");
+        Assert.Equal((true, (double?)null, (double?)null, false), (twins.SameEstimator, twins.PValue, twins.PValueAdjusted, twins.Significant));
+        Assert.Equal(0.0, twins.MeanDifference);
+        // Holm over the two tested pairs only; with equal raw p-values both become 2p.
+        var tested = comparison.Pairs.Where(p => !p.SameEstimator).ToList();
+        Assert.Equal(2, tested.Count);
+        Assert.All(tested, p => Assert.Equal(Math.Min(1, 2 * p.PValue!.Value), p.PValueAdjusted!.Value, 1e-12));
+        Assert.All(tested, p => Assert.True(p.Significant));
+
+        var standing = comparison.Standings.ToDictionary(s => s.Estimator);
+        Assert.Equal((1, "1"), (standing["fast"].Rank, standing["fast"].RankGroup));
+        Assert.Equal((1, "1"), (standing["twin"].Rank, standing["twin"].RankGroup));
+        Assert.Equal((2, "2"), (standing["slow"].Rank, standing["slow"].RankGroup));
+        Assert.Equal(["twin"], standing["fast"].IndistinguishableFrom);
+        Assert.Empty(standing["slow"].IndistinguishableFrom);
+        // The nearest other estimator is 2 away for each of them; 0.05 over the two tested pairs.
+        Assert.Equal(SeedsToResolve.Estimate(0.1, 0.1, 2.0, 0.05 / 2, 0.8), standing["fast"].SeedsToResolve);
+        Assert.Equal(standing["fast"].SeedsToResolve, standing["twin"].SeedsToResolve);
+    }
+
+    [Fact]
+    public void One_estimator_under_two_names_stands_where_its_first_scored_name_does()
+    {
+        // The second name drifted (a machine that is not bit-for-bit reproducible), past another estimator: it still
+        // takes the first name's standing rather than a rank of its own. A first name without any score hands over.
+        var comparison = Pairwise.Compare(
+        [
+            ("first", SeedSummary.Of([1.0, 1.1, 0.9])),
+            ("other", SeedSummary.Of([2.0, 2.1, 1.9])),
+            ("second", SeedSummary.Of([2.5, 2.6, 2.4])),
+            ("failed", SeedSummary.Of([])),
+            ("heir", SeedSummary.Of([4.0, 4.1, 3.9])),
+        ], groups: [0, 1, 0, 3, 3]);
+
+        var standing = comparison.Standings.ToDictionary(s => s.Estimator);
+        Assert.Equal((1, "1"), (standing["first"].Rank, standing["first"].RankGroup));
+        Assert.Equal((1, "1"), (standing["second"].Rank, standing["second"].RankGroup));
+        Assert.Equal((2, "2"), (standing["other"].Rank, standing["other"].RankGroup));
+        Assert.Equal((3, "3"), (standing["heir"].Rank, standing["heir"].RankGroup));
+        Assert.Null(standing["failed"].Rank);
+        Assert.Equal(["second"], standing["first"].IndistinguishableFrom);
+        Assert.True(comparison.Pairs.Single(p => p.Estimator == "first" && p.Versus == "second").SameEstimator);
+    }
+
+    [Fact]
     public void A_diverged_seed_ranks_last_and_decides_its_pairs_without_a_test()
     {
         var comparison = Pairwise.Compare(

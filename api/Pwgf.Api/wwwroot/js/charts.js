@@ -59,7 +59,7 @@ function toggleEstimator(chart, datasetIndex) {
 /**
  * Replaces the chart's data.
  * @param {Array<{estimator: string, colour: string, points: Array<{step, mean, standardError}>}>} lines
- * @param {(y: number) => number} display maps the aggregated value to the plotted one (Math.exp for means of logs)
+ * @param {(y: number) => number} display maps a band value to the plotted one (10 ** y for log10 axis units)
  */
 export function setLines(chart, lines, display = (y) => y) {
   const hidden = new Set(chart.data.datasets
@@ -82,7 +82,7 @@ export function setLines(chart, lines, display = (y) => y) {
       ...common,
       isBand: true,
       label: `${estimator} − 1 s.e.`,
-      data: points.map((p) => ({ x: p.step, y: display(p.mean - p.standardError) })),
+      data: points.map((p) => ({ x: p.step, y: display(p.mean - (p.standardError ?? 0)) })),
       borderWidth: 0,
       fill: false,
     });
@@ -90,7 +90,7 @@ export function setLines(chart, lines, display = (y) => y) {
       ...common,
       isBand: true,
       label: `${estimator} + 1 s.e.`,
-      data: points.map((p) => ({ x: p.step, y: display(p.mean + p.standardError) })),
+      data: points.map((p) => ({ x: p.step, y: display(p.mean + (p.standardError ?? 0)) })),
       borderWidth: 0,
       backgroundColor: translucent(colour, 0.2),
       fill: '-1', // down to the lower edge just before it

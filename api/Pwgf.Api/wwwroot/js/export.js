@@ -1,14 +1,23 @@
-// CSV and JSON downloads of a comparison's metric points, generated in the browser from what the page has fetched.
-// One row per run, metric and step, with the run's estimator and seed beside it.
+// CSV and JSON downloads of a comparison's metric points, read from the API when asked for (the charts hold only
+// across-seed bands). One row per run, metric and step, with the run's estimator and seed beside it.
+import { apiFetch } from './api.js';
 
 export const csvColumns = ['comparison_id', 'run_id', 'estimator', 'seed', 'metric', 'step', 'value'];
 
-/** @returns {Array<object>} rows in run, metric, step order */
-export function metricRows(comparison, feed) {
+/**
+ * Every stored point of these metrics, one request per metric for the whole comparison.
+ * @returns {Promise<Array<object>>} rows in run, metric, step order
+ */
+export async function metricRows(comparison, metricNames) {
+  const series = new Map(); // metric -> run id -> points
+  for (const metric of metricNames) {
+    const response = await apiFetch(`/api/v1/comparisons/${comparison.id}/metrics?${new URLSearchParams({ name: metric })}`);
+    series.set(metric, new Map(response.runs.map((run) => [run.runId, run.points])));
+  }
   const rows = [];
   for (const run of comparison.runs) {
-    for (const metric of feed.metricNames) {
-      for (const point of feed.series(run.id, metric)) {
+    for (const metric of metricNames) {
+      for (const point of series.get(metric).get(run.id) ?? []) {
         rows.push({
           comparison_id: comparison.id,
           run_id: run.id,

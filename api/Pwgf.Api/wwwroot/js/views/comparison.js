@@ -1,58 +1,16 @@
 // One comparison, live: status and progress, charts of its metrics (mean over seeds with a standard-error band per
-// estimator), the ranked summary, every run, cancel and export. Polls every 2 s until every run is final and its
-// last points are in.
+// estimator, as the API computes them), the ranked summary, every run, cancel and export. Polls every 2 s until every
+// run is final and its last points are in. Which charts exist, their titles, axes and help text come from the task's
+// metric definitions (GET /api/v1/tasks); this page keeps no list of metrics.
 import { ApiError, apiFetch, getTasks } from '../api.js';
 import {
   focusView, formatNumber, formatTime, h, isFinal, progressBar, replaceChildren, statusBadge,
 } from '../dom.js';
 import { download, metricRows, toCsv, toJson } from '../export.js';
 import { colourOf, createLineChart, setLines } from '../charts.js';
-import { MetricsFeed } from '../metrics-feed.js';
-import { logOfPositive, meanOverSeeds } from '../stats.js';
+import { BandsFeed } from '../bands-feed.js';
 
 const pollMilliseconds = 2000;
-
-// Every chart the page knows; a comparison shows those whose metric its task records.
-const chartSpecs = [
-  { metric: 'loss', title: 'Loss', yTitle: 'E[f(z)]', note: 'The exact expected objective at the current parameters.' },
-  {
-    metric: 'grad_log_variance',
-    title: 'Gradient variance',
-    yTitle: 'variance (log axis)',
-    valuesAreLogs: true,
-    note: 'The run records grad_log_variance, the natural log of the mean per-coordinate variance. The line is exp of '
-      + 'its mean over seeds (a geometric mean of the variances) and the band exp(mean ± 1 s.e.), on a log axis.',
-  },
-  {
-    metric: 'grad_relative_bias',
-    title: 'Relative bias',
-    yTitle: 'relative bias',
-    note: 'Noise-corrected: √max(0, ‖mean − exact‖² − Σ SE²) / ‖exact gradient‖ at the current parameters, so Monte Carlo '
-      + 'noise in the mean of the diagnostic draws does not show as bias (docs/reading-results.md).',
-  },
-  {
-    metric: 'grad_cosine',
-    title: 'Cosine to the exact gradient',
-    yTitle: 'cosine',
-    note: 'Between the mean estimate and the exact gradient; 1 means the same direction. Not recorded in one dimension '
-      + '(always ±1) or where the exact gradient is within 3 noise norms of zero.',
-  },
-  { metric: 'train_neg_elbo', title: 'Training −ELBO', yTitle: '−ELBO (nats)', note: 'Mean single-sample −ELBO of the training batches since the previous evaluation.' },
-  {
-    metric: 'test_neg_log_likelihood',
-    title: 'Test bound',
-    yTitle: '−log p(x) bound (nats)',
-    note: 'Importance-sampled upper bound on the test negative log-likelihood; the summary ranks by its last value.',
-  },
-  {
-    metric: 'encoder_grad_variance',
-    title: 'Encoder gradient variance',
-    yTitle: 'variance (log axis)',
-    positiveLog: true,
-    note: 'Mean over encoder weights of the gradient variance (EMA estimate). Averaged over seeds in log space '
-      + '(a geometric mean), band exp(mean of logs ± 1 s.e.), on a log axis.',
-  },
-];
 
 export async function renderComparison(view, id) {
   const heading = h('div', { class: 'comparison-heading' }, h('h1', {}, 'Comparison'));
@@ -79,31 +37,35 @@ export async function renderComparison(view, id) {
     return;
   }
   const tasks = await getTasks();
-  const task = tasks.find((t) => t.name === comparison.task);
-  const metricNames = task?.metrics ?? [];
-  const feed = new MetricsFeed(id, metricNames);
-  const charts = chartSpecs.filter((spec) => metricNames.includes(spec.metric)).map((spec) => addChart(chartsArea, spec));
+  const definitions = tasks.find((t) => t.name === comparison.task)?.metricDefinitions ?? [];
+  const feed = new BandsFeed(id, definitions.map((d) => d.name));
+  const noPoints = h('p', { class: 'hint' }, 'No points yet: charts appear as the runs train.');
+  chartsArea.append(noPoints);
+  const charts = definitions.map((definition) => addChart(chartsArea, definition));
 
-  const actions = actionBar(comparison, feed, () => comparison);
+  const actions = actionBar(comparison, definitions, () => comparison);
   replaceChildren(heading, h('h1', {}, `${comparison.task} comparison`), actions.element);
   replaceChildren(specificationArea, specificationList(comparison));
 
   let drawn = false;
+  let complete = false;
   const tick = async () => {
     try {
       comparison = await apiFetch(`/api/v1/comparisons/${id}`);
       replaceChildren(problem);
       renderOverview(overview, comparison);
       actions.update(comparison);
-      replaceChildren(summaryArea, summaryTable(comparison));
+      replaceChildren(summaryArea, summaryTable(comparison, definitions));
       replaceChildren(runsArea, runsTable(comparison));
-      const arrived = await feed.update(comparison.runs);
-      if (arrived > 0 || !drawn) drawCharts(charts, comparison, feed);
+      const changed = await feed.update();
+      if (changed || !drawn) noPoints.hidden = drawCharts(charts, feed) > 0;
       drawn = true;
+      // Every run was final before the bands were read, so they hold every point.
+      complete = isFinal(comparison.status);
     } catch (error) {
       replaceChildren(problem, h('p', { class: 'error', role: 'alert' }, `Update failed, retrying: ${error.message}`));
     }
-    if (!isFinal(comparison.status) || !feed.hasAllOf(comparison.runs)) {
+    if (!complete) {
       setTimeout(tick, pollMilliseconds);
     } else {
       // Every point is in: exports are complete from here on (and tests wait for this).
@@ -114,32 +76,42 @@ export async function renderComparison(view, id) {
   tick();
 }
 
-function addChart(area, spec) {
-  const canvas = h('canvas', { role: 'img', 'aria-label': `${spec.title} against step, one line per estimator` });
-  const empty = h('p', { class: 'chart-empty' }, 'No points yet: they appear as the runs train.');
-  const figure = h('figure', { class: 'chart', dataset: { metric: spec.metric, points: '0' } },
-    h('figcaption', {}, h('h3', {}, spec.title), spec.note ? h('p', { class: 'hint' }, spec.note) : null),
-    h('div', { class: 'chart-box' }, canvas, empty));
+// A chart for one metric definition, hidden until the metric has points (not every run records every metric).
+function addChart(area, definition) {
+  const logarithmic = definition.scale !== 'linear';
+  const unit = definition.unit ? ` (${definition.unit})` : '';
+  const direction = definition.lowerIsBetter === true ? 'lower is better' : definition.lowerIsBetter === false ? 'higher is better' : null;
+  const canvas = h('canvas', { role: 'img', 'aria-label': `${definition.title} against step, one line per estimator` });
+  const figure = h('figure', { class: 'chart', hidden: true, dataset: { metric: definition.name, points: '0' } },
+    h('figcaption', {},
+      h('h3', { title: definition.description }, definition.title, direction ? h('small', { class: 'direction' }, ` · ${direction}`) : null),
+      h('p', { class: 'hint' }, definition.description)),
+    h('div', { class: 'chart-box' }, canvas));
   area.append(figure);
-  const logarithmic = Boolean(spec.valuesAreLogs || spec.positiveLog);
-  return { spec, figure, empty, chart: createLineChart(canvas, { yTitle: spec.yTitle, logarithmic }) };
+  const yTitle = `${definition.title}${unit}${logarithmic ? ', log axis' : ''}`;
+  return { definition, figure, canvas, yTitle, logarithmic, chart: null };
 }
 
-function drawCharts(charts, comparison, feed) {
-  const estimators = estimatorLabels(comparison);
-  for (const { spec, figure, empty, chart } of charts) {
-    let received = 0;
-    const lines = estimators.map((estimator, index) => {
-      const series = comparison.runs.filter((run) => run.estimator === estimator).map((run) => feed.series(run.id, spec.metric));
-      received += series.reduce((sum, s) => sum + s.length, 0);
-      const transform = spec.positiveLog ? logOfPositive : undefined;
-      return { estimator, colour: colourOf(index), points: meanOverSeeds(series, transform) };
-    });
-    setLines(chart, lines, spec.valuesAreLogs || spec.positiveLog ? Math.exp : undefined);
-    // Tests and curious users can read how much data a chart holds without reaching into Chart.js.
-    figure.dataset.points = String(received);
-    empty.hidden = received > 0;
+/** Draws the latest bands of every chart; returns how many charts have points. */
+function drawCharts(charts, feed) {
+  let shown = 0;
+  for (const entry of charts) {
+    const bands = feed.bands(entry.definition.name);
+    const estimators = bands?.estimators ?? [];
+    // How many stored values the bands rest on (a point's seeds), for tests and the curious.
+    const received = estimators.reduce((sum, band) => sum + band.points.reduce((n, p) => n + p.seeds, 0), 0);
+    entry.figure.dataset.points = String(received);
+    if (received === 0) continue;
+    shown += 1;
+    entry.figure.hidden = false;
+    // Created once visible, so that Chart.js measures the box it draws in.
+    entry.chart ??= createLineChart(entry.canvas, { yTitle: entry.yTitle, logarithmic: entry.logarithmic });
+    // log10 axis units: the band is 10^(mean ± 1 s.e.) around the geometric mean 10^mean.
+    const display = bands.axis === 'log10' ? (y) => 10 ** y : undefined;
+    const lines = estimators.map((band, index) => ({ estimator: band.estimator, colour: colourOf(index), points: band.points }));
+    setLines(entry.chart, lines, display);
   }
+  return shown;
 }
 
 function estimatorLabels(comparison) {
@@ -148,7 +120,7 @@ function estimatorLabels(comparison) {
   return labels;
 }
 
-function actionBar(initial, feed, latest) {
+function actionBar(initial, definitions, latest) {
   const cancel = h('button', { type: 'button', class: 'danger' }, 'Cancel unfinished runs');
   const status = h('span', { class: 'hint', role: 'status' });
   let armed = false;
@@ -171,12 +143,20 @@ function actionBar(initial, feed, latest) {
   });
   const exportCsv = h('button', { type: 'button', class: 'secondary' }, 'Export CSV');
   const exportJson = h('button', { type: 'button', class: 'secondary' }, 'Export JSON');
-  exportCsv.addEventListener('click', () => {
-    download(`comparison-${initial.id}.csv`, 'text/csv', toCsv(metricRows(latest(), feed)));
+  const metricNames = definitions.map((d) => d.name);
+  const exportAs = (button, write) => button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const comparison = latest();
+      write(comparison, await metricRows(comparison, metricNames));
+    } catch (error) {
+      status.textContent = `Export failed: ${error.message}`;
+    } finally {
+      button.disabled = false;
+    }
   });
-  exportJson.addEventListener('click', () => {
-    download(`comparison-${initial.id}.json`, 'application/json', toJson(latest(), metricRows(latest(), feed)));
-  });
+  exportAs(exportCsv, (comparison, rows) => download(`comparison-${comparison.id}.csv`, 'text/csv', toCsv(rows)));
+  exportAs(exportJson, (comparison, rows) => download(`comparison-${comparison.id}.json`, 'application/json', toJson(comparison, rows)));
   const element = h('div', { class: 'actions' },
     cancel, exportCsv, exportJson,
     h('a', { href: `/api/v1/comparisons/${initial.id}` }, 'JSON from the API'),
@@ -203,23 +183,24 @@ function renderOverview(area, comparison) {
     h('p', { class: 'hint' }, `Id ${comparison.id} · submitted ${formatTime(comparison.createdAt)}`));
 }
 
-function summaryTable(comparison) {
+function summaryTable(comparison, definitions) {
   const rows = [...comparison.summary].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
   if (rows.length === 0) return h('p', {}, 'No summary yet.');
+  const score = definitions.find((d) => d.name === rows[0].metric)?.title ?? rows[0].metric;
   const withValidation = rows.some((row) => row.bestByValidation);
   const plusMinus = (mean, se) => (mean === null || mean === undefined ? '–' : se === null || se === undefined
     ? formatNumber(mean) : `${formatNumber(mean)} ± ${formatNumber(se, 2)}`);
   return h('div', { class: 'table-scroll' }, h('table', { class: 'summary' },
-    h('caption', {}, `Ranked by the final ${rows[0].metric} (lower is better), mean ± standard error over succeeded seeds. `
+    h('caption', {}, `Ranked by the final ${score} (${rows[0].metric}; lower is better), mean ± standard error over succeeded seeds. `
       + 'A rank group such as 1–2 means the tests (Welch, Holm-adjusted, 5 %) cannot order those estimators.'),
     h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Estimator'), h('th', { scope: 'col' }, `Final ${rows[0].metric}`),
+      h('th', { scope: 'col' }, 'Rank'), h('th', { scope: 'col' }, 'Estimator'), h('th', { scope: 'col' }, `Final ${score}`),
       h('th', { scope: 'col' }, 'Not resolved from'), h('th', { scope: 'col' }, 'Seeds to resolve'),
       h('th', { scope: 'col' }, 'Succeeded'),
       withValidation ? [h('th', { scope: 'col' }, 'At best validation step'), h('th', { scope: 'col' }, 'Mean best step')] : null)),
     h('tbody', {}, rows.map((row) => h('tr', {},
       h('td', { class: 'rank-group' }, rankGroupText(row)),
-      h('th', { scope: 'row' }, row.estimator),
+      h('th', { scope: 'row' }, row.estimator, sameEstimatorNote(row)),
       h('td', { class: 'number' }, plusMinus(row.finalScoreMean, row.finalScoreStandardError)),
       h('td', {}, row.indistinguishableFrom?.length ? row.indistinguishableFrom.join(', ') : '–'),
       h('td', { class: 'number' }, row.seedsToResolve ?? '–'),
@@ -228,6 +209,13 @@ function summaryTable(comparison) {
         h('td', { class: 'number' }, row.bestByValidation ? plusMinus(row.bestByValidation.scoreMean, row.bestByValidation.scoreStandardError) : '–'),
         h('td', { class: 'number' }, row.bestByValidation ? formatNumber(row.bestByValidation.stepMean) : '–'),
       ] : null)))));
+}
+
+// Two names for one estimator (st and pwgf with the mean projection) share a rank; the note says why.
+function sameEstimatorNote(row) {
+  if (!row.sameEstimatorAs?.length) return null;
+  return h('small', { class: 'same-estimator', title: row.sameEstimatorReason ?? '' },
+    ` same estimator as ${row.sameEstimatorAs.join(', ')}`);
 }
 
 // The rank as the tests read it: "2" when they fix it, "1–2, not resolved" when they allow a range.

@@ -66,7 +66,8 @@ function auditForm(estimators, resultsArea) {
     const chosen = distribution.control.value;
     logits.control.value = examples[chosen].logits;
     target.control.value = String(examples[chosen].target);
-    const applicable = estimators.filter((e) => e.distributions.includes(chosen));
+    // An estimator that needs a model's importance weights (vimco) has nothing to audit at a bare parameter point.
+    const applicable = estimators.filter((e) => e.distributions.includes(chosen) && !e.needsImportanceWeights);
     ticks = applicable.map((e) => ({ name: e.name, ...field(e.name, checkbox({ checked: suggested.includes(e.name), name: 'estimator', value: e.name }), e.summary) }));
     const groupError = h('p', { class: 'field-error', hidden: true });
     errors.register('estimators', { control: ticks[0]?.control ?? estimatorsArea, error: groupError });

@@ -11,14 +11,14 @@ namespace Pwgf.Training.Vae;
 /// corrected for their start at zero. The averages are kept in the parameters' own precision and updated in one
 /// pass per parameter on the CPU (<see cref="FusedKernels.Moments"/>); the variance is summed in double precision.
 /// </summary>
-internal sealed class GradientMoments : IDisposable
+internal sealed class GradientMovingAverages : IDisposable
 {
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly double _decay;
     private readonly Tensor[] _first;
     private readonly Tensor[] _second;
 
-    public GradientMoments(IReadOnlyList<Parameter> parameters, double decay)
+    public GradientMovingAverages(IReadOnlyList<Parameter> parameters, double decay)
     {
         _parameters = parameters;
         _decay = decay;
