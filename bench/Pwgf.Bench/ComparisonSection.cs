@@ -47,6 +47,14 @@ public static class ComparisonSection
         }
         text.AppendLine();
         AppendPairwise(text, outcome.Pairwise, score);
+        // Identities the service declares (pwgf with the mean projection is st; pwgf's w2 rule is ReinMax at temperature
+        // 1 on Bernoulli latents): the summary ranks such names together instead of apart.
+        foreach (var entry in outcome.Summary.Where(e => e.SameEstimatorAs.Count > 0 && e.SameEstimatorReason is not null))
+        {
+            text.AppendLine($"`{entry.Estimator}` is the same estimator as {string.Join(", ", entry.SameEstimatorAs.Select(name => $"`{name}`"))}: " +
+                            $"{entry.SameEstimatorReason}");
+            text.AppendLine();
+        }
         foreach (var (first, second) in ExperimentSummary.Coinciding(outcome))
         {
             text.AppendLine($"`{first}` and `{second}` recorded exactly the same {Label(roles.Score)} curve on every seed: on this task they " +
@@ -99,7 +107,7 @@ public static class ComparisonSection
         foreach (var pair in pairs)
         {
             text.AppendLine($"| `{pair.Estimator}` | `{pair.Versus}` | {Format(pair.MeanDifference, pair.StandardError)} | " +
-                            $"{PValue(pair.PValue)} | {PValue(pair.PValueAdjusted)} | {(pair.Significant ? "yes" : "no")} |");
+                            $"{PValue(pair.PValue)} | {PValue(pair.PValueAdjusted)} | {(pair.SameEstimator ? "same estimator" : pair.Significant ? "yes" : "no")} |");
         }
         text.AppendLine();
     }

@@ -50,9 +50,9 @@ public static class ExperimentBudget
     // leg is left out of the VAE comparisons: it evaluates the decoder d + 1 times per example (201 for the Bernoulli
     // VAE, 1651 for the Poisson VAE at its default truncation), far beyond this budget.
     public static readonly string[] BernoulliEstimators =
-        ["st", "pwgf", "reinforce-loo", "disarm", "relax", "reinmax", "gumbel-softmax", "nvil", "muprop", "arms"];
+        ["st", "pwgf", "reinforce-loo", "disarm", "relax", "reinmax", "gumbel-softmax", "nvil", "muprop", "arms", "vimco"];
     public static readonly string[] PoissonToyEstimators = ["st", "pwgf", "exact-diff", "reinforce-loo", "eat", "gengs", "nvil", "leg", "st-eat"];
-    public static readonly string[] PoissonVaeEstimators = ["st", "pwgf", "exact-diff", "reinforce-loo", "eat", "gengs", "nvil", "st-eat"];
+    public static readonly string[] PoissonVaeEstimators = ["st", "pwgf", "exact-diff", "reinforce-loo", "eat", "gengs", "nvil", "st-eat", "vimco"];
 
     /// <summary>The toy first: it finishes early, so a broken service shows up in minutes, not at the end.</summary>
     public static IReadOnlyList<ExperimentSpec> Plan(bool quick) =>

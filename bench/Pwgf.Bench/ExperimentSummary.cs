@@ -73,9 +73,8 @@ public static class ExperimentSummary
         }).Where(curve => curve.Band.Count > 0)];
 
     /// <summary>
-    /// Pairs of estimators whose score curves agree exactly on every seed: the same update under two names (pwgf is
-    /// straight-through on Bernoulli latents), which the reader should be told rather than left to guess from a
-    /// hidden curve and a tied rank.
+    /// Pairs of estimators whose score curves agree exactly on every seed: in effect the same update under two names,
+    /// which the reader should be told rather than left to guess from a hidden curve and a tied rank.
     /// </summary>
     public static IReadOnlyList<(string First, string Second)> Coinciding(ComparisonOutcome outcome)
     {
@@ -101,7 +100,7 @@ public static class ExperimentSummary
 
     /// <summary>An estimator the API's summary does not list (it always lists every one): shown without a score.</summary>
     private static EstimatorSummary Unscored(string estimator, string metric, int runs, int succeeded) =>
-        new(estimator, metric, runs, succeeded, null, null, null, null, null, [], null);
+        new(estimator, metric, runs, succeeded, null, null, null, null, null, [], null, [], null);
 
     /// <summary>The final values across seeds, on the given scale; values it cannot hold count as diverged.</summary>
     private static SeedSummary FinalAcross(IEnumerable<RunResult> runs, string metric, Func<double, double?>? toScale = null) =>

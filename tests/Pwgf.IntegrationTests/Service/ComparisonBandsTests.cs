@@ -22,11 +22,11 @@ public sealed class ComparisonBandsTests(ServiceFixture service)
     [Fact]
     public async Task Bands_are_the_mean_and_standard_error_over_seeds_of_the_raw_series_in_the_definitions_axis_units()
     {
-        var accepted = await service.SubmitAsync($$"""
+        var accepted = await service.Api.SubmitAsync($$"""
             {"task": "poisson-toy", "taskOptions": {"dims": 2, "batchSize": 4, "diagnosticSamples": 20},
              "estimators": ["st", "pwgf"], "seeds": [1, 2, 3], "steps": {{Steps}}, "evalEvery": {{EvalEvery}}}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
         using var client = new PwgfClient(service.Client);
         var definitions = (await client.ListTasksAsync()).Single(t => t.Name == "poisson-toy").MetricDefinitions;
@@ -91,8 +91,8 @@ public sealed class ComparisonBandsTests(ServiceFixture service)
     public async Task Unknown_comparisons_are_404_and_missing_or_foreign_metrics_and_bad_maxPoints_are_400_naming_the_field()
     {
         // The exact gradient has no variance, so its runs never record grad_log_variance.
-        var accepted = await service.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
-        await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var accepted = await service.Api.SubmitAsync("""{"task": "poisson-toy", "estimators": ["exact"], "seeds": [1], "steps": 20, "evalEvery": 10}""");
+        await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         string bands = $"/api/v1/comparisons/{accepted.Id}/bands";
 
         await AssertProblemAsync($"/api/v1/comparisons/{Guid.NewGuid()}/bands?metric=loss", HttpStatusCode.NotFound, null);

@@ -112,12 +112,12 @@ public sealed class ComparisonSummaryTests(ServiceFixture service)
     {
         // On Bernoulli latents pwgf's mean projection is straight-through and its W2 rule is ReinMax at temperature 1
         // (docs/pwgf.md); the summary must name each pair together instead of ranking them apart.
-        var accepted = await service.SubmitAsync("""
+        var accepted = await service.Api.SubmitAsync("""
             {"task": "bernoulli-toy", "taskOptions": {"dims": 4, "batchSize": 4, "diagnosticSamples": 100},
              "estimators": ["st", {"name": "pwgf", "projection": "mean"}, "pwgf", "reinmax"], "seeds": [61, 62], "steps": 150,
              "evalEvery": 50}
             """);
-        var comparison = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(3));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(3), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
         Assert.Equal(RunStatus.Succeeded, comparison.Status);
 
         var summary = comparison.Summary.ToDictionary(s => s.Estimator);

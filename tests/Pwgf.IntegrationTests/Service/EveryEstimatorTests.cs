@@ -74,8 +74,8 @@ public sealed class EveryEstimatorTests(ServiceFixture service)
     [Fact]
     public async Task Vimco_is_listed_for_every_family_and_offered_by_the_vae_tasks_alone()
     {
-        var estimators = (await service.Client.GetFromJsonAsync<List<EstimatorDescription>>("/api/v1/estimators", ServiceFixture.Json))!;
-        var tasks = (await service.Client.GetFromJsonAsync<List<TaskDescription>>("/api/v1/tasks", ServiceFixture.Json))!;
+        var estimators = await service.Api.ListEstimatorsAsync();
+        var tasks = await service.Api.ListTasksAsync();
 
         var vimco = estimators.Single(e => e.Name == "vimco");
         Assert.Equal(["bernoulli", "categorical", "poisson"], vimco.Distributions.Order());

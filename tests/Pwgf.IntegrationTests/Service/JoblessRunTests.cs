@@ -51,13 +51,13 @@ public sealed class JoblessRunTests(ServiceFixture service)
     {
         await service.ResetAsync();
         foreach (var worker in service.Workers.Where(w => !w.HasExited)) await worker.TerminateAsync(TimeSpan.FromSeconds(45));
-        return (await service.SubmitAsync(request)).Id;
+        return (await service.Api.SubmitAsync(request)).Id;
     }
 
     private async Task AssertTrainedOnceAsync(Guid comparisonId)
     {
         service.StartWorker();
-        var comparison = await service.WaitForFinalAsync(comparisonId, TimeSpan.FromMinutes(2));
+        var comparison = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForFinalAsync(comparisonId, ServiceFixture.Poll, limit));
         Assert.Equal(2, comparison.Runs.Count);
         Assert.All(comparison.Runs, run => Assert.Equal((RunStatus.Succeeded, 1), (run.Status, run.Attempts)));
     }

@@ -5,6 +5,7 @@ using Pwgf.Api.Comparisons;
 using Pwgf.Api.Keys;
 using Pwgf.Api.Runs;
 using Pwgf.Infrastructure.Entities;
+using Pwgf.Client;
 using Pwgf.IntegrationTests.Support;
 
 namespace Pwgf.IntegrationTests.Service;
@@ -31,7 +32,7 @@ public sealed class OwnershipTests(ServiceFixture service)
                 """);
             try
             {
-                var before = await service.GetComparisonAsync(accepted.Id);
+                var before = await service.Api.GetComparisonAsync(accepted.Id);
                 Assert.Equal(aliceId, before.CreatedByKey);
                 var firstRun = before.Runs[0].Id;
 
@@ -40,14 +41,14 @@ public sealed class OwnershipTests(ServiceFixture service)
 
                 await AssertForbiddenAsync(comparisonRefused);
                 await AssertForbiddenAsync(runRefused);
-                var after = await service.GetComparisonAsync(accepted.Id);
+                var after = await service.Api.GetComparisonAsync(accepted.Id);
                 Assert.All(after.Runs, run => Assert.NotEqual(RunStatus.Cancelled, run.Status));
 
                 using var own = await alice.PostAsync($"/api/v1/runs/{firstRun}/cancel", null);
                 Assert.Equal(HttpStatusCode.Accepted, own.StatusCode);
                 using var admin = await service.Client.PostAsync($"/api/v1/comparisons/{accepted.Id}/cancel", null);
                 Assert.Equal(HttpStatusCode.Accepted, admin.StatusCode);
-                var cancelled = await service.WaitForFinalAsync(accepted.Id, TimeSpan.FromMinutes(2));
+                var cancelled = await service.WithinAsync(TimeSpan.FromMinutes(2), limit => service.Api.WaitForFinalAsync(accepted.Id, ServiceFixture.Poll, limit));
                 Assert.All(cancelled.Runs, run => Assert.Equal(RunStatus.Cancelled, run.Status));
             }
             finally
@@ -72,8 +73,8 @@ public sealed class OwnershipTests(ServiceFixture service)
 
             Assert.Equal(first.Id, replay.Id);
             Assert.NotEqual(first.Id, others.Id);
-            Assert.Equal(aliceId, (await service.GetComparisonAsync(first.Id)).CreatedByKey);
-            Assert.Equal(bobId, (await service.GetComparisonAsync(others.Id)).CreatedByKey);
+            Assert.Equal(aliceId, (await service.Api.GetComparisonAsync(first.Id)).CreatedByKey);
+            Assert.Equal(bobId, (await service.Api.GetComparisonAsync(others.Id)).CreatedByKey);
 
             // Another body under a value alice used is simply a new request of bob's: no 422 naming her comparison.
             string squatted = Guid.NewGuid().ToString();
@@ -89,7 +90,7 @@ public sealed class OwnershipTests(ServiceFixture service)
     {
         using var response = await service.Client.PostAsync("/api/v1/keys", ServiceFixture.Body($$"""{"name": "{{name}}", "scopes": ["{{scope}}"]}"""));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var key = (await response.Content.ReadFromJsonAsync<CreatedKey>(ServiceFixture.Json))!;
+        var key = (await response.Content.ReadFromJsonAsync<CreatedKey>(PwgfClient.Json))!;
         var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Add("X-Api-Key", key.Key);
         return (client, key.Id);
@@ -99,7 +100,7 @@ public sealed class OwnershipTests(ServiceFixture service)
     {
         using var response = await PostAsync(client, json, idempotencyKey);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(ServiceFixture.Json))!;
+        return (await response.Content.ReadFromJsonAsync<ComparisonAccepted>(PwgfClient.Json))!;
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json, string? idempotencyKey)
@@ -113,7 +114,7 @@ public sealed class OwnershipTests(ServiceFixture service)
     {
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(ServiceFixture.Json);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(PwgfClient.Json);
         Assert.Contains("another API key", problem!.Title);
     }
 }

@@ -92,8 +92,8 @@ public sealed class ExperimentReportTests
     }
 
     private static EstimatorSummary Summary(string estimator, double mean, double? standardError, int rank, string group, IReadOnlyList<string> tied) =>
-        new(estimator, "test_neg_log_likelihood", 2, 2, mean, standardError, rank, null, group, tied, null);
+        new(estimator, "test_neg_log_likelihood", 2, 2, mean, standardError, rank, null, group, tied, null, [], null);
 
     private static PairwiseDifference Pair(string estimator, string versus, double difference, double error, double p, double adjusted, bool significant) =>
-        new(estimator, versus, "test_neg_log_likelihood", difference, error, p, adjusted, significant);
+        new(estimator, versus, "test_neg_log_likelihood", difference, error, p, adjusted, significant, false);
 }

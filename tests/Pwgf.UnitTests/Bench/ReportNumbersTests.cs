@@ -50,5 +50,5 @@ public sealed class ReportNumbersTests
     }
 
     private static EstimatorSummary Summary(int? rank, string? group, IReadOnlyList<string> tied) =>
-        new("a", "loss", 2, 2, rank is null ? null : 1.0, null, rank, null, group, tied, null);
+        new("a", "loss", 2, 2, rank is null ? null : 1.0, null, rank, null, group, tied, null, [], null);
 }
