@@ -92,7 +92,7 @@ public sealed class VaeExperimentTests(ServiceFixture service)
         Assert.Equal((0.001, "test_neg_log_likelihood", "valid_neg_log_likelihood"), (vae.DefaultLearningRate, vae.ScoreMetric, vae.ValidationMetric));
         Assert.DoesNotContain("exact", vae.Estimators);
         Assert.Contains("disarm", vae.Estimators);
-        Assert.Equal(new[] { "exact-diff", "reinforce", "reinforce-loo", "st", "pwgf", "eat", "gengs", "nvil", "leg", "st-eat" }.Order(),
+        Assert.Equal(new[] { "exact-diff", "reinforce", "reinforce-loo", "st", "pwgf", "eat", "gengs", "nvil", "leg", "st-eat", "vimco" }.Order(),
             tasks.Single(t => t.Name == "poisson-vae").Estimators.Order());
     }
 
