@@ -3,6 +3,12 @@ using Pwgf.Client;
 
 namespace Pwgf.Bench;
 
+/// <summary>A PNG written for the report: its file name (relative to the plot folder) and what it shows.</summary>
+public sealed record Figure(string FileName, string Caption);
+
+/// <summary>A known reference value of a comparison, e.g. the optimum of a toy, stated beside its table.</summary>
+public sealed record ReferenceLine(double Value, string Label);
+
 /// <summary>
 /// The report's figures, as the API draws them (GET /api/v1/comparisons/{id}/plots/{metric}.png): per estimator the
 /// mean over seeds of a metric against the step, with a band of ± one standard error. The bench only decides which

@@ -25,9 +25,6 @@ public sealed record EstimatorRow(
     public int? Rank => Score.Rank;
 }
 
-/// <summary>One curve of a figure: an estimator's across-seed mean with its standard-error band.</summary>
-public sealed record EstimatorCurve(string Estimator, int Seeds, IReadOnlyList<BandPoint> Band);
-
 public static class ExperimentSummary
 {
     public static IReadOnlyList<EstimatorRow> Rows(ComparisonOutcome outcome)
@@ -55,22 +52,6 @@ public static class ExperimentSummary
 
     /// <summary>The metric the API scored the comparison by (its task's score), else the plan's.</summary>
     public static string ScoreMetric(ComparisonOutcome outcome) => outcome.Summary.FirstOrDefault()?.Metric ?? outcome.Spec.Metrics.Score;
-
-    /// <summary>
-    /// The across-seed curve of a metric for every estimator (succeeded runs only), after mapping every value through
-    /// <paramref name="toScale"/>, e.g. to the log10 scale a variance is plotted on. Only steps at which every seed
-    /// has a value are kept: a curve that stops early or diverges shortens the band rather than silently changing the
-    /// seeds it averages.
-    /// </summary>
-    public static IReadOnlyList<EstimatorCurve> Curves(ComparisonOutcome outcome, string metric, Func<double, double?>? toScale = null) =>
-        [.. Estimators(outcome).Select(estimator =>
-        {
-            var seeds = outcome.RunsOf(estimator).Where(r => r.Succeeded).Select(r => r.Series(metric)).Where(s => s.Count > 0).ToList();
-            var band = SeedBand.Of(seeds.Select(series => series.Select(p => (p.Step, p.Value))), toScale)
-                .Where(point => point.Seeds == seeds.Count)
-                .ToList();
-            return new EstimatorCurve(estimator, seeds.Count, band);
-        }).Where(curve => curve.Band.Count > 0)];
 
     /// <summary>
     /// Pairs of estimators whose score curves agree exactly on every seed: in effect the same update under two names,
