@@ -39,7 +39,7 @@ public static class ComparisonSection
             if (optimum is not null) cells.Add(Format(row.Score.FinalScoreMean - optimum.Value, row.Score.FinalScoreStandardError));
             cells.AddRange(row.AlsoFinal.Select(value => Format(value)));
             cells.AddRange(row.AtStart.Select(value => Format(value)));
-            cells.Add(roles.VarianceIsNaturalLog ? Format(row.Variance) : FormatGeometric(row.Variance));
+            cells.Add(ExperimentSummary.VarianceIsNaturalLog(outcome) ? Format(row.Variance) : FormatGeometric(row.Variance));
             cells.Add(Format(row.StepsPerSecond));
             string counted = row.Succeeded == seeds ? $"{seeds}" : $"{row.Succeeded} of {row.Runs} succeeded";
             cells.Add(row.Diverged > 0 ? $"{counted}, {row.Diverged} diverged" : counted);

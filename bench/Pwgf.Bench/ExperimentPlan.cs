@@ -11,14 +11,12 @@ namespace Pwgf.Bench;
 /// <param name="AlsoFinal">Further metrics whose last value the table shows.</param>
 /// <param name="AtStart">Metrics whose first value (step 0, before any training) the table shows.</param>
 /// <param name="Variance">The gradient-variance metric.</param>
-/// <param name="VarianceIsNaturalLog">True when <paramref name="Variance"/> already holds ln(variance) (the toys).</param>
 /// <param name="Curves">Metrics plotted on a linear axis against the step, each in its own figure.</param>
 public sealed record MetricRoles(
     string Score,
     IReadOnlyList<string> AlsoFinal,
     IReadOnlyList<string> AtStart,
     string Variance,
-    bool VarianceIsNaturalLog,
     IReadOnlyList<string> Curves)
 {
     public const string StepsPerSecond = "steps_per_second";
@@ -29,7 +27,6 @@ public sealed record MetricRoles(
         // At the optimum the exact gradient vanishes and a relative bias means nothing; at the start it is large.
         AtStart: ["grad_relative_bias"],
         Variance: "grad_log_variance",
-        VarianceIsNaturalLog: true,
         Curves: ["loss"]);
 
     public static MetricRoles Vae { get; } = new(
@@ -37,7 +34,6 @@ public sealed record MetricRoles(
         AlsoFinal: ["valid_neg_log_likelihood", "train_neg_elbo"],
         AtStart: [],
         Variance: "encoder_grad_variance",
-        VarianceIsNaturalLog: false,
         Curves: ["train_neg_elbo", "test_neg_log_likelihood"]);
 
     /// <summary>Every metric the bench fetches for each run.</summary>

@@ -1,5 +1,6 @@
 using Pwgf.Api.Comparisons;
 using Pwgf.Statistics;
+using Pwgf.Training;
 
 namespace Pwgf.Bench;
 
@@ -8,7 +9,7 @@ namespace Pwgf.Bench;
 /// summarises nothing else, so the other columns are summarised here across the succeeded seeds with the same
 /// statistics library: a run whose final score is not finite (diverged) counts in <see cref="Diverged"/>. The final
 /// variance is summarised as log10 values (a geometric mean) when the metric stores the variance itself, as stored
-/// when it stores its natural log (<see cref="MetricRoles.VarianceIsNaturalLog"/>).
+/// when its definition says it stores its natural log (<see cref="ExperimentSummary.VarianceIsNaturalLog"/>).
 /// </summary>
 public sealed record EstimatorRow(
     string Estimator,
@@ -44,11 +45,15 @@ public static class ExperimentSummary
                 summaries.TryGetValue(estimator, out var summary) ? summary : Unscored(estimator, roles.Score, runs.Count, succeeded.Count),
                 [.. roles.AlsoFinal.Select(name => FinalAcross(succeeded, name))],
                 [.. roles.AtStart.Select(name => SeedSummary.Of(succeeded.Select(r => MetricSeries.First(r.Series(name))).OfType<double>()))],
-                FinalAcross(succeeded, roles.Variance, roles.VarianceIsNaturalLog ? SeedScales.Linear : SeedScales.Log10),
+                FinalAcross(succeeded, roles.Variance, VarianceIsNaturalLog(outcome) ? SeedScales.Linear : SeedScales.Log10),
                 SeedSummary.Of(succeeded.Select(r => r.StepsPerSecond).OfType<double>()),
                 SeedSummary.Of(succeeded.Select(r => r.WallSeconds).OfType<double>()));
         })];
     }
+
+    /// <summary>Whether the variance metric stores ln(variance), as its task's definition declares (the toys' grad_log_variance).</summary>
+    public static bool VarianceIsNaturalLog(ComparisonOutcome outcome) =>
+        TaskRegistry.FindMetric(outcome.Spec.Task, outcome.Spec.Metrics.Variance)?.Scale == MetricScale.NaturalLog;
 
     /// <summary>The metric the API scored the comparison by (its task's score), else the plan's.</summary>
     public static string ScoreMetric(ComparisonOutcome outcome) => outcome.Summary.FirstOrDefault()?.Metric ?? outcome.Spec.Metrics.Score;
