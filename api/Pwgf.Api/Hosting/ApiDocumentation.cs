@@ -25,7 +25,7 @@ public static class ApiDocumentation
                     unless the deployment sets Api:RequireKeyForReads. Errors are ProblemDetails (RFC 9457); a 400
                     names each bad field under "errors".
 
-                    Polling: GET of a comparison, a run, a metric series and a plot carries a weak ETag; send it back in
+                    Polling: GET of a comparison, a run, a metric series, a comparison's bands and a plot carries a weak ETag; send it back in
                     If-None-Match and an unchanged resource answers 304 with no body. Metric series take afterStep (only
                     newer points) and maxPoints (server-side thinning that keeps the first and last point).
                     """,
