@@ -223,10 +223,9 @@ public sealed class ConformanceTests
         var straight = GradientSampling.Sample(ConformanceProblems.Build("st-gumbel-softmax", problem), problem.Point, problem.Objective, samples, 808, problem.Classes);
         var rao = GradientSampling.Sample(ConformanceProblems.Build("gumbel-rao", problem, new() { ["draws"] = 10 }), problem.Point, problem.Objective, samples, 809, problem.Classes);
 
+        EstimatorTestReferences.AssertSameMeans(straight, rao, Tolerance, "st-gumbel-softmax vs gumbel-rao");
         for (int i = 0; i < problem.Point.Length; i++)
         {
-            double combined = Math.Sqrt(Math.Pow(straight.StandardError[i], 2) + Math.Pow(rao.StandardError[i], 2));
-            Assert.True(Math.Abs(straight.Mean[i] - rao.Mean[i]) <= Tolerance * combined + 1e-12, $"coordinate {i}: means differ");
             Assert.True(rao.Variance[i] <= straight.Variance[i] * 1.02 + 1e-15, $"coordinate {i}: variance not lowered");
         }
     }

@@ -38,6 +38,20 @@ public static class EstimatorTestReferences
         }
     }
 
+    /// <summary>
+    /// Two independent samples of estimators with the same mean: every coordinate's means within
+    /// <paramref name="standardErrors"/> of their combined standard error (plus 1e-12 for estimators without spread).
+    /// </summary>
+    public static void AssertSameMeans(GradientSampling.Summary first, GradientSampling.Summary second, double standardErrors, string what)
+    {
+        for (int i = 0; i < first.Mean.Length; i++)
+        {
+            double combined = Math.Sqrt(first.StandardError[i] * first.StandardError[i] + second.StandardError[i] * second.StandardError[i]);
+            Assert.True(Math.Abs(first.Mean[i] - second.Mean[i]) <= standardErrors * combined + 1e-12,
+                $"{what}, coordinate {i}: means {first.Mean[i]:G5} vs {second.Mean[i]:G5} (combined standard error {combined:G3})");
+        }
+    }
+
     public static double Expectation(ConformanceProblem problem, double[] point) =>
         Enumeration.Expectation(problem.Family, problem.Objective, point, problem.Dims, problem.Classes);
 
